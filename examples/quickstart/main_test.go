@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/piaowu/wht93"
+)
+
+// TestQuickstart runs the walk-through and checks what it says at each step.
+func TestQuickstart(t *testing.T) {
+	var out bytes.Buffer
+	seeded := rand.NewChaCha8([32]byte{1})
+	if err := run(&out, seeded, wht93.Date{Year: 2026, Month: time.November, Day: 27}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{
+		"110101 北京市 东城区: 县级, 在用",
+		"110103 北京市 崇文区: 县级, 弃用",
+		"session 110101001012024052701",
+		"演出日期: 2024-05-27",
+		"2023-02-29",
+		"seat-derived 110101001012024052701S",
+		"1003: 戏剧类 / 音乐剧",
+		"1090 rejected",
+		"valid, born 1990-03-07",
+		"one digit changed:",
+		"decrypts to the same number: true",
+		"moved to another record: refused",
+		"blind index equal for a full-width, lower-case x entry of the same number: true",
+		"authMode 3 一票一证",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "11010119900307803X") {
+		t.Error("the ID number is printed whole")
+	}
+}
