@@ -1,39 +1,80 @@
 // Command quickstart walks through what the wht93 SDK does on its embedded
 // defaults, printing each step: the codes of WH/T 93-2021 (GB/T 2260 regions,
-// venue, hall, session and ticket codes, performance types) and the real-name
+// venue, hall, session and ticket codes, performance types), the real-name
 // document rules (validation, masking, field encryption, the blind index that
-// per-ID purchase limits use). Later chapters of the ticket lifecycle join it as
-// the SDK grows.
+// per-ID purchase limits use), a sale on the embedded store (a bbolt file in a
+// temporary folder) and check-in at a LAN node. Later chapters of the ticket
+// lifecycle join it as the SDK grows.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/piaowu/wht93"
 	"github.com/piaowu/wht93/codes"
 	"github.com/piaowu/wht93/realname"
+	"github.com/piaowu/wht93/store/bolt"
 )
 
 func main() {
-	if err := run(os.Stdout, rand.Reader, wht93.DateOf(time.Now())); err != nil {
+	dir, err := os.MkdirTemp("", "wht93-quickstart-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+	err = run(os.Stdout, rand.Reader, wht93.DateOf(time.Now()), dir)
+	os.RemoveAll(dir)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
 // run prints the walk-through to w. rand feeds the unguessable ticket code and the
-// encryption nonces; today is the date against which birth dates are checked.
-func run(w io.Writer, rand io.Reader, today wht93.Date) error {
+// encryption nonces; today is the date against which birth dates are checked; dir
+// holds the embedded store's file.
+func run(w io.Writer, rand io.Reader, today wht93.Date, dir string) error {
 	step := func(title string) { fmt.Fprintf(w, "\n== %s\n", title) }
+	if err := runCodes(w, rand, today, step); err != nil {
+		return err
+	}
 
+	ctx := context.Background()
+	db, err := bolt.Open(filepath.Join(dir, "wht93.db"), nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	step("7. 售票 sales: venue, sessions, tiers A–D, a limit of 2, two channels, a reserved block (6.3.1, 6.3.2)")
+	inv, err := db.Inventory()
+	if err != nil {
+		return err
+	}
+	if err := runSales(ctx, w, inv); err != nil {
+		return err
+	}
+
+	step("8. 检票 check-in at a LAN node (6.3.6)")
+	entries, err := db.Entries()
+	if err != nil {
+		return err
+	}
+	return runCheckIn(ctx, w, entries)
+}
+
+// runCodes walks through the codes and the real-name documents.
+func runCodes(w io.Writer, rand io.Reader, today wht93.Date, step func(string)) error {
 	step("1. 行政区划 GB/T 2260 region codes")
 	for _, c := range []string{"110101", "110103", "440401"} {
 		if r, ok := codes.LookupRegion(c); ok {

@@ -14,7 +14,7 @@ import (
 func TestQuickstart(t *testing.T) {
 	var out bytes.Buffer
 	seeded := rand.NewChaCha8([32]byte{1})
-	if err := run(&out, seeded, wht93.Date{Year: 2026, Month: time.November, Day: 27}); err != nil {
+	if err := run(&out, seeded, wht93.Date{Year: 2026, Month: time.November, Day: 27}, t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -33,6 +33,17 @@ func TestQuickstart(t *testing.T) {
 		"moved to another record: refused",
 		"blind index equal for a full-width, lower-case x entry of the same number: true",
 		"authMode 3 一票一证",
+		"sold 一层 A区 1排 3号 tier A 880.00",
+		"refused: policies[limit-2]",
+		"sold 2 through agent for 960.00",
+		"预留座位",
+		"issued 2 reserved seats by admin01",
+		"box office sess-1: 100 tickets, sold 4 for 3520.00",
+		"LAN node pulled 4 passes",
+		"演出票检票次数超过演出票务系统设置的最大值，不可再次检票入场",
+		"warning: 客流预警",
+		"id-card 准予入场",
+		"LAN node pushed 2 entries up; online count of the ID-card ticket: 1",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q", want)

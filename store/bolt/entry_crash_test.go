@@ -1,0 +1,240 @@
+package bolt
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/piaowu/wht93"
+	"github.com/piaowu/wht93/checkin"
+	"github.com/piaowu/wht93/codes"
+)
+
+// entCrashEnv names the file the child of TestEntriesCrash admits to;
+// entCrashRound tells it which round it is.
+const (
+	entCrashEnv     = "WHT93_ENTRY_CRASH_FILE"
+	entCrashRound   = "WHT93_ENTRY_CRASH_ROUND"
+	entCrashHot     = 40 // tickets scanned often, to reach the maximum
+	entCrashTickets = 1_000_000
+	entCrashMax     = 2
+)
+
+func entCrashTicket(i int) codes.TicketCode {
+	s, _ := codes.ParseSessionCode("110101001012025052001")
+	c, _ := codes.NewTicketCode(s, "C"+strconv.Itoa(i))
+	return c
+}
+
+// entCrashPick draws a ticket: a hot one three times in ten, so that their
+// maximum is reached, another otherwise, so that admissions never run out.
+func entCrashPick(rng *rand.Rand) int {
+	if rng.IntN(10) < 3 {
+		return rng.IntN(entCrashHot)
+	}
+	return rng.IntN(entCrashTickets)
+}
+
+// TestEntriesCrashChild is the child of TestEntriesCrash: run without its
+// variable it does nothing. Eight gates admit entries to a few hundred tickets
+// (at most 2 each) until the process is killed, retrying some ids of this round
+// and of the round before, and print "ack <id> <ticket> <count>" for each
+// admission once Admit has returned it, that is once it is durable.
+func TestEntriesCrashChild(t *testing.T) {
+	path := os.Getenv(entCrashEnv)
+	if path == "" {
+		t.Skip("the child of TestEntriesCrash; runs only under it")
+	}
+	round, _ := strconv.Atoi(os.Getenv(entCrashRound))
+	s, _, err := OpenEntries(path, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "open:", err)
+		os.Exit(3)
+	}
+	go func() { // the parent holds our stdin: when it is gone, so are we
+		io.Copy(io.Discard, os.Stdin)
+		os.Exit(4)
+	}()
+	var mu sync.Mutex
+	ctx := context.Background()
+	for w := range 8 {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(round), uint64(w)))
+			for i := 0; ; i++ {
+				id := fmt.Sprintf("r%d-w%d-%d", round, w, i)
+				switch r := rng.IntN(10); {
+				case r == 0 && i > 0:
+					id = fmt.Sprintf("r%d-w%d-%d", round, w, rng.IntN(i)) // a retry of this round
+				case r == 1 && round > 0:
+					id = fmt.Sprintf("r%d-w%d-%d", round-1, w, rng.IntN(200)) // a retry after the crash
+				}
+				e := checkin.Entry{
+					ID: id, Ticket: entCrashTicket(entCrashPick(rng)), SessionID: "s", Tier: "A", RealName: 1,
+					Method: checkin.QR, Gate: "g" + strconv.Itoa(w), Device: "d" + strconv.Itoa(w), Node: "lan",
+					At: time.Date(2025, 5, 20, 19, 0, 0, 0, wht93.CST).Add(time.Duration(i) * time.Millisecond), Count: 1,
+				}
+				a, err := s.Admit(ctx, e, entCrashMax)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "admit:", err)
+					os.Exit(3)
+				}
+				if !a.Admitted {
+					continue
+				}
+				mu.Lock()
+				fmt.Fprintf(os.Stdout, "ack %s %s %d\n", a.Entry.ID, a.Entry.Ticket, a.Entry.Count)
+				mu.Unlock()
+			}
+		}()
+	}
+	select {} // until killed
+}
+
+// TestEntriesCrash kills a process admitting entries to a bolt file with
+// SIGKILL at random moments, reopens the file each time and checks that every
+// admission acknowledged before the kill is there with its ticket and count,
+// that no id is stored twice, that every ticket's count is its number of
+// entries and within the maximum, and that the change feed lists each entry
+// once in ascending order.
+func TestEntriesCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes; skipped with -short")
+	}
+	rounds := 12
+	if os.Getenv("CI") == "true" {
+		rounds = 40
+	}
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d, %d rounds", seed, rounds)
+	rng := rand.New(rand.NewPCG(seed, 0xe47))
+	path := filepath.Join(t.TempDir(), "entries.db")
+	type ack struct {
+		ticket string
+		count  int
+	}
+	acked := map[string]ack{}
+	ctx := context.Background()
+	for round := range rounds {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestEntriesCrashChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), entCrashEnv+"="+path, entCrashRound+"="+strconv.Itoa(round))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		stdin, err := cmd.StdinPipe() // closed when this process ends: the child then exits
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		killAt := 1 + rng.IntN(300)
+		sc := bufio.NewScanner(out)
+		n, killed := 0, false
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) != 4 || f[0] != "ack" {
+				continue // the test framework's own lines
+			}
+			count, err := strconv.Atoi(f[3])
+			if err != nil {
+				t.Fatalf("round %d: child printed %q", round, sc.Text())
+			}
+			a := ack{f[2], count}
+			if prev, ok := acked[f[1]]; ok && prev != a {
+				t.Fatalf("round %d: id %s acknowledged as %v, then as %v", round, f[1], prev, a)
+			}
+			acked[f[1]] = a
+			if n++; n == killAt && !killed {
+				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+				killed = true // lines already in the pipe were acknowledged too: read on
+			}
+		}
+		err = cmd.Wait()
+		if !killed {
+			t.Fatalf("round %d: child ended by itself after %d acknowledgements: %v; stderr:\n%s", round, n, err, stderr.String())
+		}
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+			t.Fatalf("round %d: child did not die of SIGKILL: %v; stderr:\n%s", round, err, stderr.String())
+		}
+
+		s, db, err := OpenEntries(path, nil)
+		if err != nil {
+			t.Fatalf("round %d: reopen after the kill: %v", round, err)
+		}
+		stored := map[string]checkin.Entry{}
+		perTicket := map[string]int{}
+		var after uint64
+		for {
+			cs, err := s.Changes(ctx, after, checkin.MaxChanges)
+			if err != nil {
+				t.Fatalf("round %d: reading: %v", round, err)
+			}
+			if len(cs) == 0 {
+				break
+			}
+			for _, c := range cs {
+				if c.Seq <= after {
+					t.Fatalf("round %d: sequence %d after %d", round, c.Seq, after)
+				}
+				if _, dup := stored[c.Entry.ID]; dup {
+					t.Fatalf("round %d: id %s stored twice", round, c.Entry.ID)
+				}
+				stored[c.Entry.ID] = c.Entry
+				perTicket[c.Entry.Ticket.String()]++
+				if c.Entry.Count != perTicket[c.Entry.Ticket.String()] {
+					t.Fatalf("round %d: entry %s of %s has count %d, but is its entry number %d", round, c.Entry.ID, c.Entry.Ticket, c.Entry.Count, perTicket[c.Entry.Ticket.String()])
+				}
+				after = c.Seq
+			}
+		}
+		for id, a := range acked {
+			e, ok := stored[id]
+			if !ok || e.Ticket.String() != a.ticket || e.Count != a.count {
+				t.Fatalf("round %d: acknowledged admission %s %v lost or changed: stored %+v (present %v)", round, id, a, e, ok)
+			}
+		}
+		for code, entries := range perTicket {
+			tc, _ := codes.ParseTicketCode(code)
+			n, err := s.Count(ctx, tc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != entries || n > entCrashMax {
+				t.Fatalf("round %d: ticket %s counts %d, has %d entries, maximum %d", round, code, n, entries, entCrashMax)
+			}
+		}
+		if round == rounds-1 {
+			full := 0
+			for i := range entCrashHot {
+				if perTicket[entCrashTicket(i).String()] == entCrashMax {
+					full++
+				}
+			}
+			t.Logf("%d of the %d hot tickets reached the maximum", full, entCrashHot)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d admissions acknowledged over %d kills, all kept, none counted twice", len(acked), rounds)
+	if len(acked) == 0 {
+		t.Fatal("nothing was acknowledged")
+	}
+}

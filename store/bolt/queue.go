@@ -1,0 +1,769 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/piaowu/wht93/report"
+)
+
+// The queue's bucket, "queue", holds its format ("format": "1"), its counters
+// (8-byte big-endian values under the keys "n.seq", "n.depth", … below) and
+// these nested buckets:
+//
+//	rec   seq → record (see queue_codec.go)          every stored record
+//	key   idempotency key → seq                      every stored record
+//	open  seq → due time                             Pending and Leased records
+//	free  seq → eligible time                        open records without a stream
+//	strm  stream prefix + seq → eligible time        open records of each stream
+//	dead  seq → due time                             Dead records
+//
+// A record's eligible time is its next attempt time while Pending and its lease
+// expiry while Leased: Lease reads the indexes only, and decodes just the
+// records it takes. Nothing is scanned at open: the counters make Stats
+// constant-time and the indexes find the oldest records at once.
+const (
+	queueBucket = "queue"
+	queueFormat = "1"
+)
+
+var (
+	bRec, bKey, bOpen, bFree, bStrm, bDead = []byte("rec"), []byte("key"), []byte("open"), []byte("free"), []byte("strm"), []byte("dead")
+
+	cSeq      = []byte("n.seq")
+	cDepth    = []byte("n.depth")
+	cLeased   = []byte("n.leased")
+	cFailing  = []byte("n.failing")
+	cAttempts = []byte("n.attempts")
+	cDead     = []byte("n.dead")
+	cAcked    = []byte("n.acked")
+	cBackfill = []byte("n.backfill")
+)
+
+// Queue is the [report.Queue] of a bolt file: durable when a call returns,
+// group-committed with every other change of its [DB]. Take it from
+// [DB.Queue]; it lives as long as its DB. A Queue is safe for concurrent use;
+// one process at a time opens the file.
+type Queue struct {
+	db *DB
+
+	// The buckets and counters of the committer's current transaction, shared
+	// by the changes it groups; touched only by update functions (which only
+	// the committer runs).
+	cur    *qtx
+	curGen uint64
+}
+
+var _ report.Queue = (*Queue)(nil)
+
+// Queue returns the file's report queue, creating its buckets on first use. It
+// fails when the file holds a queue of a format this version does not know.
+func (db *DB) Queue() (*Queue, error) {
+	err := db.update(context.Background(), func(tx *bbolt.Tx) error {
+		root, err := tx.CreateBucketIfNotExists([]byte(queueBucket))
+		if err != nil {
+			return err
+		}
+		switch f := root.Get([]byte("format")); {
+		case f == nil:
+			if err := root.Put([]byte("format"), []byte(queueFormat)); err != nil {
+				return err
+			}
+		case string(f) != queueFormat:
+			return fmt.Errorf("bolt: %s holds a queue of format %q; this version reads format %q", db.Path(), f, queueFormat)
+		}
+		for _, name := range [][]byte{bRec, bKey, bOpen, bFree, bStrm, bDead} {
+			if _, err := root.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &Queue{db: db}, nil
+}
+
+// OpenQueue opens the bolt file at path (see [Open]) and returns its queue.
+// Closing the returned DB closes the queue.
+func OpenQueue(path string, opts *Options) (*Queue, *DB, error) {
+	db, err := Open(path, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := db.Queue()
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return q, db, nil
+}
+
+func mapErr(err error) error {
+	if errors.Is(err, errClosed) {
+		return report.Closed()
+	}
+	return err
+}
+
+// wtx returns the queue's buckets in the committer's current transaction.
+func (q *Queue) wtx(tx *bbolt.Tx) (*qtx, error) {
+	if q.cur != nil && q.curGen == q.db.gen && q.cur.tx == tx {
+		return q.cur, nil
+	}
+	t, err := queueTx(tx)
+	if err != nil {
+		return nil, err
+	}
+	q.cur, q.curGen = t, q.db.gen
+	return t, nil
+}
+
+// qtx is the queue's buckets in one transaction.
+type qtx struct {
+	tx                                     *bbolt.Tx
+	root, rec, key, open, free, strm, dead *bbolt.Bucket
+	counters                               map[string]int64 // read through, written by flush
+	vals                                   slab             // values written in the transaction
+	kbuf                                   []byte           // scratch for keys: bbolt copies keys
+}
+
+// k returns seq as a key in the scratch buffer, valid until the next call.
+func (t *qtx) k(seq uint64) []byte {
+	t.kbuf = binary.BigEndian.AppendUint64(t.kbuf[:0], seq)
+	return t.kbuf
+}
+
+// sk returns the stream index key of seq in the scratch buffer.
+func (t *qtx) sk(stream string, seq uint64) []byte {
+	t.kbuf = binary.AppendUvarint(t.kbuf[:0], uint64(len(stream)))
+	t.kbuf = append(t.kbuf, stream...)
+	t.kbuf = binary.BigEndian.AppendUint64(t.kbuf, seq)
+	return t.kbuf
+}
+
+func queueTx(tx *bbolt.Tx) (*qtx, error) {
+	root := bucket(tx, queueBucket)
+	if root == nil {
+		return nil, errors.New("bolt: the file has no queue bucket")
+	}
+	t := &qtx{tx: tx, root: root, rec: root.Bucket(bRec), key: root.Bucket(bKey), open: root.Bucket(bOpen),
+		free: root.Bucket(bFree), strm: root.Bucket(bStrm), dead: root.Bucket(bDead)}
+	if t.rec == nil || t.key == nil || t.open == nil || t.free == nil || t.strm == nil || t.dead == nil {
+		return nil, errors.New("bolt: the queue bucket is incomplete")
+	}
+	// Records, and the indexes keyed by sequence, mostly grow at their end.
+	t.rec.FillPercent, t.open.FillPercent, t.free.FillPercent = 0.9, 0.9, 0.9
+	return t, nil
+}
+
+func (t *qtx) counter(name []byte) int64 {
+	if n, ok := t.counters[string(name)]; ok {
+		return n
+	}
+	var n int64
+	if v := t.root.Get(name); len(v) == 8 {
+		n = int64(binary.BigEndian.Uint64(v))
+	}
+	if t.counters == nil {
+		t.counters = make(map[string]int64, 8)
+	}
+	t.counters[string(name)] = n
+	return n
+}
+
+func (t *qtx) setCounter(name []byte, n int64) error {
+	t.counter(name)
+	t.counters[string(name)] = n
+	return t.root.Put(name, t.vals.u64(uint64(n)))
+}
+
+// deltas are changes of the counters, written once per operation.
+type deltas struct {
+	depth, leased, failing, attempts, dead, acked, backfill int64
+}
+
+func (t *qtx) flush(d *deltas) error {
+	for _, c := range []struct {
+		name  []byte
+		delta int64
+	}{
+		{cDepth, d.depth}, {cLeased, d.leased}, {cFailing, d.failing}, {cAttempts, d.attempts},
+		{cDead, d.dead}, {cAcked, d.acked}, {cBackfill, d.backfill},
+	} {
+		if c.delta == 0 {
+			continue
+		}
+		if err := t.setCounter(c.name, t.counter(c.name)+c.delta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *qtx) load(seq uint64) (*report.Record, error) {
+	v := t.rec.Get(t.k(seq))
+	if v == nil {
+		return nil, nil
+	}
+	return decodeRecord(seq, v)
+}
+
+func (t *qtx) store(r *report.Record) error { return t.rec.Put(t.k(r.Seq), t.vals.record(r)) }
+
+// setLane puts r into its lane (free or its stream) with eligible time at.
+func (t *qtx) setLane(r *report.Record, at time.Time) error {
+	if r.Stream == "" {
+		return t.free.Put(t.k(r.Seq), t.vals.time(at))
+	}
+	return t.strm.Put(t.sk(r.Stream, r.Seq), t.vals.time(at))
+}
+
+// leaveOpen takes r out of the open indexes.
+func (t *qtx) leaveOpen(r *report.Record) error {
+	var err error
+	if r.Stream == "" {
+		err = t.free.Delete(t.k(r.Seq))
+	} else {
+		err = t.strm.Delete(t.sk(r.Stream, r.Seq))
+	}
+	if err != nil {
+		return err
+	}
+	return t.open.Delete(t.k(r.Seq))
+}
+
+// enterOpen puts r into the open indexes, eligible at at.
+func (t *qtx) enterOpen(r *report.Record, at time.Time) error {
+	if err := t.open.Put(t.k(r.Seq), t.vals.time(r.Due)); err != nil {
+		return err
+	}
+	return t.setLane(r, at)
+}
+
+// Enqueue implements [report.Queue].
+func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Draft) ([]report.Enqueued, error) {
+	now, err := report.CheckTime("now", now)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := report.CheckDrafts(drafts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]report.Enqueued, len(ds))
+	err = q.db.update(ctx, func(tx *bbolt.Tx) error {
+		t, err := q.wtx(tx)
+		if err != nil {
+			return err
+		}
+		seq := uint64(t.counter(cSeq))
+		var d deltas
+		for i, dr := range ds {
+			if v := t.key.Get([]byte(dr.Key)); v != nil {
+				out[i] = report.Enqueued{Seq: keySeq(v), Duplicate: true}
+				continue
+			}
+			seq++
+			r := report.Record{
+				Seq: seq, Key: dr.Key, Stream: dr.Stream, Endpoint: dr.Endpoint, Body: dr.Body,
+				Day: dr.Day, Due: dr.Due, Enqueued: now, State: report.Pending, Next: now,
+			}
+			if err := t.store(&r); err != nil {
+				return err
+			}
+			if err := t.key.Put([]byte(r.Key), t.vals.u64(seq)); err != nil {
+				return err
+			}
+			if err := t.enterOpen(&r, now); err != nil {
+				return err
+			}
+			d.depth++
+			out[i] = report.Enqueued{Seq: seq}
+		}
+		if err := t.setCounter(cSeq, int64(seq)); err != nil {
+			return err
+		}
+		return t.flush(&d)
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return out, nil
+}
+
+// Lease implements [report.Queue].
+func (q *Queue) Lease(ctx context.Context, now time.Time, ttl time.Duration, max int) ([]report.Record, error) {
+	if err := report.CheckLease(ttl, max); err != nil {
+		return nil, err
+	}
+	now, expiry, err := report.CheckLeaseTimes(now, ttl)
+	if err != nil {
+		return nil, err
+	}
+	var out []report.Record
+	err = q.db.update(ctx, func(tx *bbolt.Tx) error {
+		out = out[:0]
+		t, err := q.wtx(tx)
+		if err != nil {
+			return err
+		}
+		picked, err := t.eligible(now.UnixMicro(), max)
+		if err != nil {
+			return err
+		}
+		var d deltas
+		for _, seq := range picked {
+			r, err := t.load(seq)
+			if err != nil {
+				return err
+			}
+			if r == nil || !r.State.Open() {
+				return fmt.Errorf("%w: index names record %d, which is not open", errCorrupt, seq)
+			}
+			if r.State == report.Pending {
+				d.leased++
+			}
+			r.State = report.Leased
+			r.Attempts++
+			r.LeaseToken++
+			r.LeaseExpiry = expiry
+			d.attempts++
+			if err := t.store(r); err != nil {
+				return err
+			}
+			if err := t.setLane(r, expiry); err != nil {
+				return err
+			}
+			out = append(out, *r)
+		}
+		return t.flush(&d)
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if out == nil {
+		out = []report.Record{}
+	}
+	return out, nil
+}
+
+// eligible returns the sequences Lease takes at now: the max lowest among the
+// due free records and the due runs at the head of each stream.
+func (t *qtx) eligible(now int64, max int) ([]uint64, error) {
+	var picked []uint64
+	c := t.free.Cursor()
+	for k, v := c.First(); k != nil && len(picked) < max; k, v = c.Next() {
+		if valTime(v) <= now {
+			picked = append(picked, keySeq(k))
+		}
+	}
+	sc := t.strm.Cursor()
+	k, v := sc.First()
+	for k != nil {
+		p, _, ok := splitStreamKey(k)
+		if !ok {
+			return nil, fmt.Errorf("%w: stream index key %x", errCorrupt, k)
+		}
+		prefix := append([]byte(nil), p...)
+		for n := 0; k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); n++ {
+			if n == max || valTime(v) > now {
+				break
+			}
+			_, seq, _ := splitStreamKey(k)
+			picked = append(picked, seq)
+			k, v = sc.Next()
+		}
+		// Past the stream: no key of it is as long and as high as this one.
+		k, v = sc.Seek(append(prefix, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	}
+	slices.Sort(picked)
+	if len(picked) > max {
+		picked = picked[:max]
+	}
+	return picked, nil
+}
+
+// settle applies fn to every claimed record Leased under its claim and returns
+// the claims that do not hold. A record already in state again under the same
+// claim is no error (an Ack repeated).
+func (q *Queue) settle(ctx context.Context, claims []report.Claim, again report.State,
+	fn func(*qtx, *report.Record, *deltas) error) error {
+	var lost []report.Claim
+	err := q.db.update(ctx, func(tx *bbolt.Tx) error {
+		lost = lost[:0]
+		t, err := q.wtx(tx)
+		if err != nil {
+			return err
+		}
+		var d deltas
+		for _, c := range claims {
+			r, err := t.load(c.Seq)
+			if err != nil {
+				return err
+			}
+			switch {
+			case r != nil && r.State == report.Leased && r.LeaseToken == c.Token:
+				if err := fn(t, r, &d); err != nil {
+					return err
+				}
+				if err := t.store(r); err != nil {
+					return err
+				}
+			case r != nil && again != 0 && r.State == again && r.LeaseToken == c.Token:
+			default:
+				lost = append(lost, c)
+			}
+		}
+		return t.flush(&d)
+	})
+	if err != nil {
+		return mapErr(err)
+	}
+	return report.LeaseLost(lost)
+}
+
+// leave takes an open record out of the open set into state s at now.
+func leave(t *qtx, r *report.Record, d *deltas, s report.State, now time.Time) error {
+	if r.State == report.Leased {
+		d.leased--
+	}
+	if r.LastCause != "" {
+		d.failing--
+	}
+	d.depth--
+	d.attempts -= int64(r.Attempts)
+	r.State = s
+	r.Done = now
+	return t.leaveOpen(r)
+}
+
+// Ack implements [report.Queue].
+func (q *Queue) Ack(ctx context.Context, now time.Time, claims ...report.Claim) error {
+	now, err := report.CheckTime("now", now)
+	if err != nil {
+		return err
+	}
+	if err := report.CheckClaims(claims); err != nil {
+		return err
+	}
+	return q.settle(ctx, claims, report.Acked, func(t *qtx, r *report.Record, d *deltas) error {
+		d.acked++
+		if now.After(r.Due) {
+			d.backfill++
+		}
+		return leave(t, r, d, report.Acked, now)
+	})
+}
+
+// Retry implements [report.Queue].
+func (q *Queue) Retry(ctx context.Context, next time.Time, cause string, claims ...report.Claim) error {
+	next, err := report.CheckTime("next", next)
+	if err != nil {
+		return err
+	}
+	if err := report.CheckCause("cause", cause); err != nil {
+		return err
+	}
+	if err := report.CheckClaims(claims); err != nil {
+		return err
+	}
+	return q.settle(ctx, claims, 0, func(t *qtx, r *report.Record, d *deltas) error {
+		d.leased--
+		if r.LastCause == "" {
+			d.failing++
+		}
+		r.State = report.Pending
+		r.Next = next
+		r.LastCause = cause
+		return t.setLane(r, next)
+	})
+}
+
+// bury moves an open record to the dead-letter set.
+func bury(t *qtx, r *report.Record, d *deltas, now time.Time, cause string) error {
+	if err := leave(t, r, d, report.Dead, now); err != nil {
+		return err
+	}
+	d.dead++
+	r.LastCause = cause
+	return t.dead.Put(t.k(r.Seq), t.vals.time(r.Due))
+}
+
+// Bury implements [report.Queue].
+func (q *Queue) Bury(ctx context.Context, now time.Time, cause string, claims ...report.Claim) error {
+	now, err := report.CheckTime("now", now)
+	if err != nil {
+		return err
+	}
+	if err := report.CheckCause("cause", cause); err != nil {
+		return err
+	}
+	if err := report.CheckClaims(claims); err != nil {
+		return err
+	}
+	return q.settle(ctx, claims, 0, func(t *qtx, r *report.Record, d *deltas) error {
+		return bury(t, r, d, now, cause)
+	})
+}
+
+// change applies fn to record seq in a write transaction, unless allowed
+// refuses (with a violation) given the record's state.
+func (q *Queue) change(ctx context.Context, seq uint64, allowed func(*report.Record) error,
+	fn func(*qtx, *report.Record, *deltas) error) error {
+	if err := report.CheckSeq(seq); err != nil {
+		return err
+	}
+	var refused error
+	err := q.db.update(ctx, func(tx *bbolt.Tx) error {
+		refused = nil
+		t, err := q.wtx(tx)
+		if err != nil {
+			return err
+		}
+		r, err := t.load(seq)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			refused = report.NotFound(seq)
+			return nil
+		}
+		if refused = allowed(r); refused != nil {
+			return nil
+		}
+		var d deltas
+		return errors.Join(fn(t, r, &d), t.store(r), t.flush(&d))
+	})
+	if err != nil {
+		return mapErr(err)
+	}
+	return refused
+}
+
+// Redrive implements [report.Queue].
+func (q *Queue) Redrive(ctx context.Context, now time.Time, seq uint64) error {
+	now, err := report.CheckTime("now", now)
+	if err != nil {
+		return err
+	}
+	allowed := func(r *report.Record) error {
+		if r.State != report.Dead {
+			return report.WrongState(seq, r.State)
+		}
+		return nil
+	}
+	return q.change(ctx, seq, allowed, func(t *qtx, r *report.Record, d *deltas) error {
+		d.dead--
+		d.depth++
+		if r.LastCause != "" {
+			d.failing++
+		}
+		r.State = report.Pending
+		r.Attempts = 0
+		r.Next = now
+		r.Done = time.Time{}
+		if err := t.dead.Delete(t.k(seq)); err != nil {
+			return err
+		}
+		return t.enterOpen(r, now)
+	})
+}
+
+// BuryRecord implements [report.Queue].
+func (q *Queue) BuryRecord(ctx context.Context, now time.Time, seq uint64, cause string) error {
+	now, err := report.CheckTime("now", now)
+	if err != nil {
+		return err
+	}
+	if err := report.CheckCause("cause", cause); err != nil {
+		return err
+	}
+	allowed := func(r *report.Record) error {
+		if !r.State.Open() {
+			return report.WrongState(seq, r.State)
+		}
+		return nil
+	}
+	return q.change(ctx, seq, allowed, func(t *qtx, r *report.Record, d *deltas) error {
+		return bury(t, r, d, now, cause)
+	})
+}
+
+// Purge implements [report.Queue]. It reads the records from the lowest
+// sequence up: its cost grows with the records ahead of the acked ones.
+func (q *Queue) Purge(ctx context.Context, ackedBefore time.Time, max int) (int, error) {
+	before, err := report.CheckTime("ackedBefore", ackedBefore)
+	if err != nil {
+		return 0, err
+	}
+	if err := report.CheckMax("max", max); err != nil {
+		return 0, err
+	}
+	var n int
+	err = q.db.update(ctx, func(tx *bbolt.Tx) error {
+		n = 0
+		t, err := q.wtx(tx)
+		if err != nil {
+			return err
+		}
+		var gone []*report.Record
+		c := t.rec.Cursor()
+		for k, v := c.First(); k != nil && len(gone) < max; k, v = c.Next() {
+			if len(v) < 2 || report.State(v[1]) != report.Acked {
+				continue
+			}
+			r, err := decodeRecord(keySeq(k), v)
+			if err != nil {
+				return err
+			}
+			if r.Done.Before(before) {
+				gone = append(gone, r)
+			}
+		}
+		var d deltas
+		for _, r := range gone {
+			if err := errors.Join(t.rec.Delete(t.k(r.Seq)), t.key.Delete([]byte(r.Key))); err != nil {
+				return err
+			}
+			d.acked--
+			if r.Backfill() {
+				d.backfill--
+			}
+		}
+		n = len(gone)
+		return t.flush(&d)
+	})
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return n, nil
+}
+
+// Get implements [report.Queue].
+func (q *Queue) Get(ctx context.Context, seq uint64) (report.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return report.Record{}, err
+	}
+	var r *report.Record
+	err := q.db.view(func(tx *bbolt.Tx) error {
+		t, err := queueTx(tx)
+		if err != nil {
+			return err
+		}
+		r, err = t.load(seq)
+		return err
+	})
+	if err != nil {
+		return report.Record{}, mapErr(err)
+	}
+	if r == nil {
+		return report.Record{}, report.NotFound(seq)
+	}
+	return *r, nil
+}
+
+// List implements [report.Queue].
+func (q *Queue) List(ctx context.Context, lq report.ListQuery) ([]report.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	lq, err := report.CheckList(lq)
+	if err != nil {
+		return nil, err
+	}
+	out := []report.Record{}
+	err = q.db.view(func(tx *bbolt.Tx) error {
+		t, err := queueTx(tx)
+		if err != nil {
+			return err
+		}
+		from := seqKey(lq.After + 1)
+		scan := func(b *bbolt.Bucket, keep func(v []byte) bool) []uint64 {
+			var seqs []uint64
+			c := b.Cursor()
+			for k, v := c.Seek(from); k != nil && len(seqs) < lq.Limit; k, v = c.Next() {
+				if keep(v) {
+					seqs = append(seqs, keySeq(k))
+				}
+			}
+			return seqs
+		}
+		all := func([]byte) bool { return true }
+		var seqs []uint64
+		switch lq.Filter {
+		case report.ListOpen:
+			seqs = scan(t.open, all)
+		case report.ListDead:
+			seqs = scan(t.dead, all)
+		case report.ListLate:
+			late := func(v []byte) bool { return valTime(v) < lq.Now.UnixMicro() }
+			seqs = append(scan(t.open, late), scan(t.dead, late)...)
+			slices.Sort(seqs)
+			if len(seqs) > lq.Limit {
+				seqs = seqs[:lq.Limit]
+			}
+		}
+		for _, seq := range seqs {
+			r, err := t.load(seq)
+			if err != nil {
+				return err
+			}
+			if r == nil {
+				return fmt.Errorf("%w: index names record %d, which is not stored", errCorrupt, seq)
+			}
+			out = append(out, *r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return out, nil
+}
+
+// Stats implements [report.Queue]. It reads counters and one record.
+func (q *Queue) Stats(ctx context.Context, now time.Time) (report.Stats, error) {
+	if err := ctx.Err(); err != nil {
+		return report.Stats{}, err
+	}
+	if _, err := report.CheckTime("now", now); err != nil {
+		return report.Stats{}, err
+	}
+	var s report.Stats
+	err := q.db.view(func(tx *bbolt.Tx) error {
+		t, err := queueTx(tx)
+		if err != nil {
+			return err
+		}
+		s = report.Stats{
+			Depth: t.counter(cDepth), Leased: t.counter(cLeased), Failing: t.counter(cFailing),
+			Attempts: t.counter(cAttempts), Dead: t.counter(cDead), Acked: t.counter(cAcked),
+			Backfill: t.counter(cBackfill),
+		}
+		if k, _ := t.open.Cursor().First(); k != nil {
+			r, err := t.load(keySeq(k))
+			if err != nil {
+				return err
+			}
+			if r == nil {
+				return fmt.Errorf("%w: index names record %d, which is not stored", errCorrupt, keySeq(k))
+			}
+			s.Oldest = r.Enqueued
+			s.OldestAge = max(now.Sub(r.Enqueued), 0)
+		}
+		return nil
+	})
+	if err != nil {
+		return report.Stats{}, mapErr(err)
+	}
+	return s, nil
+}
