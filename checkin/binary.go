@@ -44,12 +44,16 @@ func (d *decoder) byte(what string) byte {
 	return c
 }
 
+// minimal reports whether the varint in b (its whole encoding) has no padding
+// group: a value has exactly one encoding, so what decodes re-encodes to itself.
+func minimal(b []byte) bool { return len(b) == 1 || b[len(b)-1] != 0 }
+
 func (d *decoder) uvarint(what string) uint64 {
 	if d.err != nil {
 		return 0
 	}
 	v, n := binary.Uvarint(d.b[d.off:])
-	if n <= 0 {
+	if n <= 0 || !minimal(d.b[d.off:d.off+n]) {
 		d.fail(what)
 		return 0
 	}
@@ -62,7 +66,7 @@ func (d *decoder) varint(what string) int64 {
 		return 0
 	}
 	v, n := binary.Varint(d.b[d.off:])
-	if n <= 0 {
+	if n <= 0 || !minimal(d.b[d.off:d.off+n]) {
 		d.fail(what)
 		return 0
 	}
