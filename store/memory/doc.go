@@ -1,5 +1,7 @@
 // Package memory implements the SDK's ports in memory, for tests and
-// demonstrations: nothing survives the process. Each type keeps its port's whole
+// demonstrations: nothing survives the process. It holds the report queue
+// ([NewQueue]), the inventory ([NewInventory]), the entry counts of check-in
+// ([NewEntries]) and the operation log ([NewAuditLog]). Each type keeps its port's whole
 // contract otherwise (ordering, leases, deduplication), and passes the same
 // conformance suite in store/storetest as the durable stores.
 //
