@@ -16,6 +16,19 @@
 //	recs, err := q.Lease(ctx, now, 30*time.Second, 200)
 //	err = q.Ack(ctx, now, recs[0].Claim())
 //
+// The delivery engine, [Engine], drains the queue through the Appendix A client:
+// due records oldest first, session codes from /performance/code before any
+// report of that session (a report enqueued before its session has a code
+// carries a placeholder, [SessionRef], resolved at send time from the host's
+// [CodeBook]), each answer classified — acked, retried with back-off persisted in
+// the queue, buried on a permanent error, or the engine paused with an alert when
+// an operator is needed — and the backlog sent at a bounded rate after an outage.
+//
+//	body, err := report.Encode(req) // validated against its table, without the token
+//	e, err := report.NewEngine(report.EngineConfig{Queue: q, Sender: c, Codes: codes, OnAlert: alert})
+//	go e.Run(ctx)
+//	q.Enqueue(ctx, now, draft); e.Notify()
+//
 // Records are leased, then acked, retried at a later time with their cause, or
 // buried in a dead-letter set with their cause; they are never removed on read.
 // The implementations are store/memory, store/bolt (the embedded default) and
