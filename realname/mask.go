@@ -86,6 +86,9 @@ func MaskName(name string) string {
 		start := true
 		for _, r := range name {
 			switch {
+			case unicode.IsDigit(r): // a number is never part of a name: never shown
+				b.WriteByte('*')
+				start = false
 			case !unicode.IsLetter(r):
 				b.WriteRune(r)
 				start = true
