@@ -8,6 +8,8 @@
 //	                                validate identity document numbers
 //	wht93 platform serve [flags]    run the Appendix A platform simulator
 //	wht93 gate simulate [flags]     run simulated check-in gates (8.2.3)
+//	wht93 queue (--db PATH | --dsn DSN) stats|list|show|retry|bury
+//	                                inspect and re-drive the report queue
 //
 // Results go to standard output, errors and summaries to standard error. The exit
 // status is 0 when everything checked is valid, 1 when anything is invalid and 2
@@ -30,6 +32,8 @@ const usage = `wht93 — WH/T 93-2021 演出票务系统 SDK 命令行 / command
                                      校验证件号码 / validate document numbers
   wht93 platform serve [flags]       运行上报平台模拟器 / run the platform simulator
   wht93 gate simulate [flags]        运行检票设备模拟器 / run simulated check-in gates
+  wht93 queue (--db PATH | --dsn DSN) stats|list|show|retry|bury
+                                     查看并重新投递上报队列 / inspect and re-drive the report queue
 
 退出状态 / exit status: 0 全部有效 all valid, 1 有无效项 any invalid, 2 用法错误 usage error
 `
@@ -58,6 +62,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runID(args[1:], stdin, stdout, stderr)
 	case "platform":
 		return runPlatform(args[1:], stdout, stderr)
+	case "queue":
+		return runQueue(args[1:], stdout, stderr)
 	case "gate":
 		return runGate(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
