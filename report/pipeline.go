@@ -308,8 +308,12 @@ func (m *MemoryCodeBook) SessionCode(_ context.Context, sessionID string) (strin
 	return c, ok, nil
 }
 
-// SaveSessionCodes saves codes.
+// SaveSessionCodes saves codes, or none of them when one is invalid
+// ([CheckSessionCodes]).
 func (m *MemoryCodeBook) SaveSessionCodes(_ context.Context, codes map[string]string) error {
+	if err := CheckSessionCodes(codes); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.codes == nil {

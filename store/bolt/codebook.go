@@ -3,11 +3,9 @@ package bolt
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	bbolt "go.etcd.io/bbolt"
 
-	"github.com/piaowu/wht93"
 	"github.com/piaowu/wht93/report"
 )
 
@@ -20,12 +18,6 @@ const (
 )
 
 var bCode = []byte("code")
-
-// ErrCodeBookEntry is a sessionId or session code that the code book cannot
-// keep: empty, longer than [report.MaxKey] bytes, not UTF-8, or holding NUL.
-var ErrCodeBookEntry = wht93.NewRule("bolt.codebook.entry",
-	"场次标识与场次编码须为1至256字节的UTF-8文本，不含NUL",
-	"sessionId and session code must be 1 to 256 bytes of UTF-8 without NUL")
 
 // CodeBook is the [report.CodeBook] of a bolt file: the session codes the
 // platform gave, kept so that session references resolve after a restart.
@@ -67,7 +59,7 @@ func (db *DB) CodeBook() (*CodeBook, error) {
 // SessionCode returns the code saved for sessionID, with ok false when none
 // is. An invalid sessionID is simply unknown.
 func (b *CodeBook) SessionCode(_ context.Context, sessionID string) (string, bool, error) {
-	if !validCodeEntry(sessionID) {
+	if !report.ValidCodeEntry(sessionID) {
 		return "", false, nil
 	}
 	var code string
@@ -90,22 +82,13 @@ func (b *CodeBook) SessionCode(_ context.Context, sessionID string) (string, boo
 
 // SaveSessionCodes saves codes (sessionId → session code) in one durable step:
 // all of them or, on error, none. Saving a code again replaces it. An invalid
-// entry fails the call with every violation and saves nothing; the values in
-// the violations are masked, since a sessionId is the vendor's own datum.
+// entry fails the call with every violation ([report.CheckSessionCodes]) and
+// saves nothing.
 func (b *CodeBook) SaveSessionCodes(ctx context.Context, codes map[string]string) error {
 	if len(codes) == 0 {
 		return nil
 	}
-	var vs wht93.Violations
-	for id, code := range codes {
-		if !validCodeEntry(id) {
-			vs = append(vs, ErrCodeBookEntry.At("codes", maskCodeEntry(id)))
-		}
-		if !validCodeEntry(code) {
-			vs = append(vs, ErrCodeBookEntry.At("codes["+maskCodeEntry(id)+"]", maskCodeEntry(code)))
-		}
-	}
-	if err := vs.Err(); err != nil {
+	if err := report.CheckSessionCodes(codes); err != nil {
 		return err
 	}
 	err := b.db.update(ctx, func(tx *bbolt.Tx) error {
@@ -122,26 +105,4 @@ func (b *CodeBook) SaveSessionCodes(ctx context.Context, codes map[string]string
 		return nil
 	})
 	return mapErr(err)
-}
-
-func validCodeEntry(s string) bool {
-	if len(s) == 0 || len(s) > report.MaxKey || !utf8.ValidString(s) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// maskCodeEntry shows the length and the first two bytes' worth of runes of an
-// entry, never the whole of it.
-func maskCodeEntry(s string) string {
-	r := []rune(s)
-	if len(r) <= 2 || !validCodeEntry(string(r[:2])) {
-		return fmt.Sprintf("(%d bytes)", len(s))
-	}
-	return fmt.Sprintf("%s… (%d bytes)", string(r[:2]), len(s))
 }

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"unicode/utf8"
 
-	"github.com/piaowu/wht93"
 	"github.com/piaowu/wht93/report"
 )
 
@@ -20,12 +18,6 @@ var codebookSteps = []step{{version: 1, name: "session codes", sql: []string{`
 		session_code text NOT NULL,
 		saved_at     timestamptz NOT NULL DEFAULT now()
 	)`}}}
-
-// ErrCodeBookEntry is a sessionId or session code that the code book cannot
-// keep: empty, longer than [report.MaxKey] bytes, not UTF-8, or holding NUL.
-var ErrCodeBookEntry = wht93.NewRule("postgres.codebook.entry",
-	"场次标识与场次编码须为1至256字节的UTF-8文本，不含NUL",
-	"sessionId and session code must be 1 to 256 bytes of UTF-8 without NUL")
 
 // CodeBook is the [report.CodeBook] of a PostgreSQL schema: the session codes
 // the platform gave, kept so that session references resolve after a restart
@@ -50,7 +42,7 @@ func (db *DB) CodeBook(ctx context.Context) (*CodeBook, error) {
 // SessionCode returns the code saved for sessionID, with ok false when none
 // is. An invalid sessionID is simply unknown.
 func (b *CodeBook) SessionCode(ctx context.Context, sessionID string) (string, bool, error) {
-	if !validCodeEntry(sessionID) {
+	if !report.ValidCodeEntry(sessionID) {
 		return "", false, nil
 	}
 	var code string
@@ -67,25 +59,18 @@ func (b *CodeBook) SessionCode(ctx context.Context, sessionID string) (string, b
 
 // SaveSessionCodes saves codes (sessionId → session code) in one transaction:
 // all of them or, on error, none. Saving a code again replaces it. An invalid
-// entry fails the call with every violation and saves nothing; the values in
-// the violations are masked, since a sessionId is the vendor's own datum.
+// entry fails the call with every violation ([report.CheckSessionCodes]) and
+// saves nothing.
 func (b *CodeBook) SaveSessionCodes(ctx context.Context, codes map[string]string) error {
 	if len(codes) == 0 {
 		return nil
 	}
 	ids := make([]string, 0, len(codes))
-	var vs wht93.Violations
-	for id, code := range codes {
-		if !validCodeEntry(id) {
-			vs = append(vs, ErrCodeBookEntry.At("codes", maskCodeEntry(id)))
-		}
-		if !validCodeEntry(code) {
-			vs = append(vs, ErrCodeBookEntry.At("codes["+maskCodeEntry(id)+"]", maskCodeEntry(code)))
-		}
-		ids = append(ids, id)
-	}
-	if err := vs.Err(); err != nil {
+	if err := report.CheckSessionCodes(codes); err != nil {
 		return err
+	}
+	for id := range codes {
+		ids = append(ids, id)
 	}
 	sort.Strings(ids) // one lock order for concurrent savers
 	stmt := b.db.expand(`INSERT INTO {{schema}}.session_code (session_id, session_code) VALUES ($1, $2)
@@ -103,26 +88,4 @@ func (b *CodeBook) SaveSessionCodes(ctx context.Context, codes map[string]string
 		return fmt.Errorf("postgres: save session codes: %w", err)
 	}
 	return nil
-}
-
-func validCodeEntry(s string) bool {
-	if len(s) == 0 || len(s) > report.MaxKey || !utf8.ValidString(s) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// maskCodeEntry shows the first two runes and the length of an entry, never the
-// whole of it.
-func maskCodeEntry(s string) string {
-	r := []rune(s)
-	if len(r) <= 2 || !validCodeEntry(string(r[:2])) {
-		return fmt.Sprintf("(%d bytes)", len(s))
-	}
-	return fmt.Sprintf("%s… (%d bytes)", string(r[:2]), len(s))
 }

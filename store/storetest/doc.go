@@ -15,6 +15,7 @@
 // random operations against a model, using pgregory.net/rapid),
 // [TestQueueReopen] (durability across close and reopen) and
 // [TestQueueShared] (several handles on one queue, as several processes).
+// For the session-code book of the delivery engine: [TestCodeBook].
 // Each misbehaviour fails the subtest that found it, with the operation, the
 // record and what was expected.
 package storetest
