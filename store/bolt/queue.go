@@ -14,28 +14,35 @@ import (
 	"github.com/piaowu/wht93/report"
 )
 
-// The queue's bucket, "queue", holds its format ("format": "1"), its counters
+// The queue's bucket, "queue", holds its format ("format": "2"), its counters
 // (8-byte big-endian values under the keys "n.seq", "n.depth", … below) and
 // these nested buckets:
 //
-//	rec   seq → record (see queue_codec.go)          every stored record
-//	key   idempotency key → seq                      every stored record
-//	open  seq → due time                             Pending and Leased records
-//	free  seq → eligible time                        open records without a stream
-//	strm  stream prefix + seq → eligible time        open records of each stream
-//	dead  seq → due time                             Dead records
+//	rec   seq → record (see queue_codec.go)                every stored record
+//	key   idempotency key → seq                            every stored record
+//	free  seq → eligible time, due time                    open records without a stream
+//	strm  stream prefix + seq → eligible time, due time    open records of each stream
+//	dead  seq → due time                                   Dead records
 //
-// A record's eligible time is its next attempt time while Pending and its lease
-// expiry while Leased: Lease reads the indexes only, and decodes just the
+// The open (Pending and Leased) records are those of the two lanes, free and
+// strm. A record's eligible time is its next attempt time while Pending and its
+// lease expiry while Leased: Lease reads the lanes only, and decodes just the
 // records it takes. Nothing is scanned at open: the counters make Stats
-// constant-time and the indexes find the oldest records at once.
+// constant-time but for the head of each stream, and the lanes find the oldest
+// records at once. An enqueued record costs three puts: its record, its key
+// and its lane entry.
+//
+// Format 1 kept a third index of the open records, "open" (seq → due time),
+// and times alone in the lanes; [DB.Queue] converts it to format 2 in one
+// transaction.
 const (
 	queueBucket = "queue"
-	queueFormat = "1"
+	queueFormat = "2"
 )
 
 var (
-	bRec, bKey, bOpen, bFree, bStrm, bDead = []byte("rec"), []byte("key"), []byte("open"), []byte("free"), []byte("strm"), []byte("dead")
+	bRec, bKey, bFree, bStrm, bDead = []byte("rec"), []byte("key"), []byte("free"), []byte("strm"), []byte("dead")
+	bOpen1                          = []byte("open") // format 1 only
 
 	cSeq      = []byte("n.seq")
 	cDepth    = []byte("n.depth")
@@ -76,10 +83,12 @@ func (db *DB) Queue() (*Queue, error) {
 			if err := root.Put([]byte("format"), []byte(queueFormat)); err != nil {
 				return err
 			}
+		case string(f) == "1":
+			return migrateQueue1(tx, root)
 		case string(f) != queueFormat:
 			return fmt.Errorf("bolt: %s holds a queue of format %q; this version reads format %q", db.Path(), f, queueFormat)
 		}
-		for _, name := range [][]byte{bRec, bKey, bOpen, bFree, bStrm, bDead} {
+		for _, name := range [][]byte{bRec, bKey, bFree, bStrm, bDead} {
 			if _, err := root.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -127,13 +136,69 @@ func (q *Queue) wtx(tx *bbolt.Tx) (*qtx, error) {
 	return t, nil
 }
 
+// migrateQueue1 converts a queue of format 1 to format 2: each lane entry
+// takes the due time its record had in the "open" index, which goes.
+func migrateQueue1(tx *bbolt.Tx, root *bbolt.Bucket) error {
+	open := root.Bucket(bOpen1)
+	if open == nil {
+		return errors.New("bolt: the queue bucket of format 1 is incomplete")
+	}
+	if err := root.Put([]byte("format"), []byte(queueFormat)); err != nil {
+		return err
+	}
+	t, err := queueTx(tx)
+	if err != nil {
+		return err
+	}
+	c := open.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(k) != 8 || len(v) != 8 {
+			return fmt.Errorf("%w: format 1 open index entry %x", errCorrupt, k)
+		}
+		r, err := t.load(keySeq(k))
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			return fmt.Errorf("%w: format 1 open index names record %d, which is not stored", errCorrupt, keySeq(k))
+		}
+		lane, lk := t.free, t.k(r.Seq)
+		if r.Stream != "" {
+			lane, lk = t.strm, t.sk(r.Stream, r.Seq)
+		}
+		old := lane.Get(lk)
+		if len(old) != 8 {
+			return fmt.Errorf("%w: format 1 lane entry of record %d", errCorrupt, r.Seq)
+		}
+		if err := lane.Put(lk, t.vals.lane(valTime(old), valTime(v))); err != nil {
+			return err
+		}
+	}
+	return root.DeleteBucket(bOpen1)
+}
+
 // qtx is the queue's buckets in one transaction.
 type qtx struct {
-	tx                                     *bbolt.Tx
-	root, rec, key, open, free, strm, dead *bbolt.Bucket
-	counters                               map[string]int64 // read through, written by flush
-	vals                                   slab             // values written in the transaction
-	kbuf                                   []byte           // scratch for keys: bbolt copies keys
+	tx                               *bbolt.Tx
+	root, rec, key, free, strm, dead *bbolt.Bucket
+	counters                         map[string]int64 // read through, written by flush
+	vals                             slab             // values written in the transaction
+	kbuf                             []byte           // scratch for keys: bbolt copies keys
+	keys                             *bbolt.Cursor    // reused for lookups of idempotency keys
+}
+
+// seqOfKey returns the sequence stored under the idempotency key, if any. A
+// reused cursor spares the allocations of a new one per lookup.
+func (t *qtx) seqOfKey(key string) (uint64, bool) {
+	if t.keys == nil {
+		t.keys = t.key.Cursor()
+	}
+	t.kbuf = append(t.kbuf[:0], key...)
+	k, v := t.keys.Seek(t.kbuf)
+	if k == nil || !bytes.Equal(k, t.kbuf) {
+		return 0, false
+	}
+	return keySeq(v), true
 }
 
 // k returns seq as a key in the scratch buffer, valid until the next call.
@@ -155,13 +220,13 @@ func queueTx(tx *bbolt.Tx) (*qtx, error) {
 	if root == nil {
 		return nil, errors.New("bolt: the file has no queue bucket")
 	}
-	t := &qtx{tx: tx, root: root, rec: root.Bucket(bRec), key: root.Bucket(bKey), open: root.Bucket(bOpen),
+	t := &qtx{tx: tx, root: root, rec: root.Bucket(bRec), key: root.Bucket(bKey),
 		free: root.Bucket(bFree), strm: root.Bucket(bStrm), dead: root.Bucket(bDead)}
-	if t.rec == nil || t.key == nil || t.open == nil || t.free == nil || t.strm == nil || t.dead == nil {
+	if t.rec == nil || t.key == nil || t.free == nil || t.strm == nil || t.dead == nil {
 		return nil, errors.New("bolt: the queue bucket is incomplete")
 	}
 	// Records, and the indexes keyed by sequence, mostly grow at their end.
-	t.rec.FillPercent, t.open.FillPercent, t.free.FillPercent = 0.9, 0.9, 0.9
+	t.rec.FillPercent, t.free.FillPercent = 0.9, 0.9
 	return t, nil
 }
 
@@ -219,34 +284,76 @@ func (t *qtx) load(seq uint64) (*report.Record, error) {
 
 func (t *qtx) store(r *report.Record) error { return t.rec.Put(t.k(r.Seq), t.vals.record(r)) }
 
-// setLane puts r into its lane (free or its stream) with eligible time at.
+// setLane puts r into its lane (free or its stream), eligible at at: an open
+// record enters the open set, or stays in it with a new eligible time.
 func (t *qtx) setLane(r *report.Record, at time.Time) error {
-	if r.Stream == "" {
-		return t.free.Put(t.k(r.Seq), t.vals.time(at))
-	}
-	return t.strm.Put(t.sk(r.Stream, r.Seq), t.vals.time(at))
+	return t.setLaneOf(r.Stream, r.Seq, at.UnixMicro(), r.Due.UnixMicro())
 }
 
-// leaveOpen takes r out of the open indexes.
+// setLaneOf puts record seq of stream into its lane with the given eligible
+// and due times (micros).
+func (t *qtx) setLaneOf(stream string, seq uint64, eligible, due int64) error {
+	v := t.vals.lane(eligible, due)
+	if stream == "" {
+		return t.free.Put(t.k(seq), v)
+	}
+	return t.strm.Put(t.sk(stream, seq), v)
+}
+
+// leaveOpen takes r out of its lane, and so out of the open set.
 func (t *qtx) leaveOpen(r *report.Record) error {
-	var err error
 	if r.Stream == "" {
-		err = t.free.Delete(t.k(r.Seq))
-	} else {
-		err = t.strm.Delete(t.sk(r.Stream, r.Seq))
+		return t.free.Delete(t.k(r.Seq))
 	}
-	if err != nil {
-		return err
-	}
-	return t.open.Delete(t.k(r.Seq))
+	return t.strm.Delete(t.sk(r.Stream, r.Seq))
 }
 
-// enterOpen puts r into the open indexes, eligible at at.
-func (t *qtx) enterOpen(r *report.Record, at time.Time) error {
-	if err := t.open.Put(t.k(r.Seq), t.vals.time(r.Due)); err != nil {
-		return err
+// openSeqs returns, in order, up to limit sequences of open records from
+// sequence from up whose lane values keep accepts: a merge of the free lane
+// and of each stream.
+func (t *qtx) openSeqs(from uint64, limit int, keep func(v []byte) bool) ([]uint64, error) {
+	var seqs []uint64
+	c := t.free.Cursor()
+	for k, v := c.Seek(seqKey(from)); k != nil && len(seqs) < limit; k, v = c.Next() {
+		if keep(v) {
+			seqs = append(seqs, keySeq(k))
+		}
 	}
-	return t.setLane(r, at)
+	err := t.streams(func(prefix []byte, sc *bbolt.Cursor, _, _ []byte) {
+		n := 0
+		for k, v := sc.Seek(append(prefix, seqKey(from)...)); n < limit && inStream(k, prefix); k, v = sc.Next() {
+			if keep(v) {
+				seqs = append(seqs, keySeq(k[len(prefix):]))
+				n++
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(seqs)
+	return seqs[:min(len(seqs), limit)], nil
+}
+
+// inStream reports whether k is a key of the stream whose prefix is given.
+func inStream(k, prefix []byte) bool { return len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix) }
+
+// streams calls visit once for each stream with an open record, with the
+// stream's prefix and a cursor standing on the stream's first key (k, v).
+// visit may move the cursor.
+func (t *qtx) streams(visit func(prefix []byte, sc *bbolt.Cursor, k, v []byte)) error {
+	sc := t.strm.Cursor()
+	for k, v := sc.First(); k != nil; {
+		p, _, ok := splitStreamKey(k)
+		if !ok {
+			return fmt.Errorf("%w: stream index key %x", errCorrupt, k)
+		}
+		prefix := append([]byte(nil), p...)
+		visit(prefix, sc, k, v)
+		// Past the stream: no key of it is as long and as high as this one.
+		k, v = sc.Seek(append(prefix, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	}
+	return nil
 }
 
 // Enqueue implements [report.Queue].
@@ -259,6 +366,19 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 	if err != nil {
 		return nil, err
 	}
+	// The records are encoded here, in the caller, so that the committer,
+	// which every caller shares, does no more than the puts.
+	size := 0
+	for i := range ds {
+		size += draftSize(&ds[i])
+	}
+	buf := make([]byte, 0, size)
+	vals := make([][]byte, len(ds))
+	for i := range ds {
+		n := len(buf)
+		buf = appendDraft(buf, &ds[i], now)
+		vals[i] = buf[n:len(buf):len(buf)]
+	}
 	out := make([]report.Enqueued, len(ds))
 	err = q.db.update(ctx, func(tx *bbolt.Tx) error {
 		t, err := q.wtx(tx)
@@ -267,23 +387,20 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 		}
 		seq := uint64(t.counter(cSeq))
 		var d deltas
-		for i, dr := range ds {
-			if v := t.key.Get([]byte(dr.Key)); v != nil {
-				out[i] = report.Enqueued{Seq: keySeq(v), Duplicate: true}
+		for i := range ds {
+			dr := &ds[i]
+			if old, ok := t.seqOfKey(dr.Key); ok {
+				out[i] = report.Enqueued{Seq: old, Duplicate: true}
 				continue
 			}
 			seq++
-			r := report.Record{
-				Seq: seq, Key: dr.Key, Stream: dr.Stream, Endpoint: dr.Endpoint, Body: dr.Body,
-				Day: dr.Day, Due: dr.Due, Enqueued: now, State: report.Pending, Next: now,
-			}
-			if err := t.store(&r); err != nil {
+			if err := t.rec.Put(t.k(seq), vals[i]); err != nil {
 				return err
 			}
-			if err := t.key.Put([]byte(r.Key), t.vals.u64(seq)); err != nil {
+			if err := t.key.Put([]byte(dr.Key), t.vals.u64(seq)); err != nil {
 				return err
 			}
-			if err := t.enterOpen(&r, now); err != nil {
+			if err := t.setLaneOf(dr.Stream, seq, now.UnixMicro(), dr.Due.UnixMicro()); err != nil {
 				return err
 			}
 			d.depth++
@@ -366,24 +483,14 @@ func (t *qtx) eligible(now int64, max int) ([]uint64, error) {
 			picked = append(picked, keySeq(k))
 		}
 	}
-	sc := t.strm.Cursor()
-	k, v := sc.First()
-	for k != nil {
-		p, _, ok := splitStreamKey(k)
-		if !ok {
-			return nil, fmt.Errorf("%w: stream index key %x", errCorrupt, k)
-		}
-		prefix := append([]byte(nil), p...)
-		for n := 0; k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); n++ {
-			if n == max || valTime(v) > now {
-				break
-			}
-			_, seq, _ := splitStreamKey(k)
-			picked = append(picked, seq)
+	err := t.streams(func(prefix []byte, sc *bbolt.Cursor, k, v []byte) {
+		for n := 0; n < max && inStream(k, prefix) && valTime(v) <= now; n++ {
+			picked = append(picked, keySeq(k[len(prefix):]))
 			k, v = sc.Next()
 		}
-		// Past the stream: no key of it is as long and as high as this one.
-		k, v = sc.Seek(append(prefix, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.Sort(picked)
 	if len(picked) > max {
@@ -574,7 +681,7 @@ func (q *Queue) Redrive(ctx context.Context, now time.Time, seq uint64) error {
 		if err := t.dead.Delete(t.k(seq)); err != nil {
 			return err
 		}
-		return t.enterOpen(r, now)
+		return t.setLane(r, now)
 	})
 }
 
@@ -701,16 +808,20 @@ func (q *Queue) List(ctx context.Context, lq report.ListQuery) ([]report.Record,
 		var seqs []uint64
 		switch lq.Filter {
 		case report.ListOpen:
-			seqs = scan(t.open, all)
+			seqs, err = t.openSeqs(lq.After+1, lq.Limit, all)
 		case report.ListDead:
 			seqs = scan(t.dead, all)
 		case report.ListLate:
-			late := func(v []byte) bool { return valTime(v) < lq.Now.UnixMicro() }
-			seqs = append(scan(t.open, late), scan(t.dead, late)...)
+			now := lq.Now.UnixMicro()
+			seqs, err = t.openSeqs(lq.After+1, lq.Limit, func(v []byte) bool { return laneDue(v) < now })
+			seqs = append(seqs, scan(t.dead, func(v []byte) bool { return valTime(v) < now })...)
 			slices.Sort(seqs)
 			if len(seqs) > lq.Limit {
 				seqs = seqs[:lq.Limit]
 			}
+		}
+		if err != nil {
+			return err
 		}
 		for _, seq := range seqs {
 			r, err := t.load(seq)
@@ -730,7 +841,8 @@ func (q *Queue) List(ctx context.Context, lq report.ListQuery) ([]report.Record,
 	return out, nil
 }
 
-// Stats implements [report.Queue]. It reads counters and one record.
+// Stats implements [report.Queue]. It reads counters, the head of each lane
+// and one record.
 func (q *Queue) Stats(ctx context.Context, now time.Time) (report.Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return report.Stats{}, err
@@ -749,13 +861,17 @@ func (q *Queue) Stats(ctx context.Context, now time.Time) (report.Stats, error) 
 			Attempts: t.counter(cAttempts), Dead: t.counter(cDead), Acked: t.counter(cAcked),
 			Backfill: t.counter(cBackfill),
 		}
-		if k, _ := t.open.Cursor().First(); k != nil {
-			r, err := t.load(keySeq(k))
+		oldest, err := t.openSeqs(1, 1, func([]byte) bool { return true })
+		if err != nil {
+			return err
+		}
+		if len(oldest) == 1 {
+			r, err := t.load(oldest[0])
 			if err != nil {
 				return err
 			}
 			if r == nil {
-				return fmt.Errorf("%w: index names record %d, which is not stored", errCorrupt, keySeq(k))
+				return fmt.Errorf("%w: index names record %d, which is not stored", errCorrupt, oldest[0])
 			}
 			s.Oldest = r.Enqueued
 			s.OldestAge = max(now.Sub(r.Enqueued), 0)

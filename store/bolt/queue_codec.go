@@ -18,7 +18,7 @@ import (
 //	| key, stream, endpoint, last cause: uvarint length + bytes
 //	| body: the rest
 //
-// Keys of "rec", "open", "free" and "dead" are sequences as 8 bytes big-endian,
+// Keys of "rec", "free" and "dead" are sequences as 8 bytes big-endian,
 // so that the keys sort in sequence order.
 const recordVersion = 1
 
@@ -63,6 +63,19 @@ func appendRecord(b []byte, r *report.Record) []byte {
 	b = putString(b, r.Endpoint)
 	b = putString(b, r.LastCause)
 	return append(b, r.Body...)
+}
+
+// draftSize is an upper bound of the encoded size of the record that d
+// becomes.
+func draftSize(d *report.Draft) int {
+	return recordSize(&report.Record{Key: d.Key, Stream: d.Stream, Endpoint: d.Endpoint, Body: d.Body})
+}
+
+// appendDraft appends the encoding of the record that d becomes when enqueued
+// at now: Pending, due for its first attempt at now.
+func appendDraft(b []byte, d *report.Draft, now time.Time) []byte {
+	return appendRecord(b, &report.Record{Key: d.Key, Stream: d.Stream, Endpoint: d.Endpoint, Body: d.Body,
+		Day: d.Day, Due: d.Due, Enqueued: now, State: report.Pending, Next: now})
 }
 
 type reader struct {
@@ -172,6 +185,19 @@ func (s *slab) u64(v uint64) []byte {
 
 // time returns an instant as an index value in the slab (see valTime).
 func (s *slab) time(t time.Time) []byte { return s.u64(uint64(t.UnixMicro())) }
+
+// lane returns a lane value in the slab: the eligible and due times as micros,
+// 8 bytes big-endian each (see valTime).
+func (s *slab) lane(eligible, due int64) []byte {
+	b := s.take(16)
+	binary.BigEndian.PutUint64(b, uint64(eligible))
+	binary.BigEndian.PutUint64(b[8:], uint64(due))
+	return b
+}
+
+// laneDue returns the due time of a lane value; valTime reads its eligible
+// time.
+func laneDue(v []byte) int64 { return int64(binary.BigEndian.Uint64(v[8:])) }
 
 func keySeq(k []byte) uint64 { return binary.BigEndian.Uint64(k) }
 

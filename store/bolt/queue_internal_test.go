@@ -2,6 +2,8 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -156,6 +158,134 @@ func TestFormat(t *testing.T) {
 	}
 	if _, err := db.Queue(); err == nil {
 		t.Fatal("Queue() accepted a queue of an unknown format")
+	}
+}
+
+// TestMigrateFormat1 writes a queue in format 1 (with its "open" index and
+// bare times in the lanes) and checks that Queue converts it: the lanes carry
+// the due times, the index is gone, and every operation sees the records.
+func TestMigrateFormat1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "queue.db")
+	day := wht93.Date{Year: 2024, Month: 5, Day: 27}
+	now := time.Date(2024, 5, 28, 10, 0, 0, 0, wht93.CST)
+	due := report.DueOf(day)
+	recs := []report.Record{
+		{Seq: 1, Key: "free", Endpoint: "/report/ticket", Day: day, Due: due, Enqueued: now, State: report.Pending, Next: now},
+		{Seq: 2, Key: "leased", Stream: "S", Endpoint: "/report/ticket", Day: day, Due: due.Add(48 * time.Hour), Enqueued: now,
+			State: report.Leased, Attempts: 1, Next: now, LeaseToken: 1, LeaseExpiry: now.Add(time.Minute)},
+		{Seq: 3, Key: "behind", Stream: "S", Endpoint: "/report/ticket", Day: day, Due: due.Add(48 * time.Hour), Enqueued: now,
+			State: report.Pending, Next: now},
+		{Seq: 4, Key: "dead", Endpoint: "/report/ticket", Day: day, Due: due, Enqueued: now, State: report.Dead, Next: now,
+			Attempts: 1, LastCause: "4000", Done: now},
+	}
+	raw, err := bbolt.Open(path, FileMode, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u64 := func(v int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(v)) }
+	err = raw.Update(func(tx *bbolt.Tx) error {
+		root, err := tx.CreateBucket([]byte(queueBucket))
+		if err != nil {
+			return err
+		}
+		bs := map[string]*bbolt.Bucket{}
+		for _, name := range []string{"rec", "key", "open", "free", "strm", "dead"} {
+			if bs[name], err = root.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+		for i := range recs {
+			r := &recs[i]
+			k := seqKey(r.Seq)
+			put := func(b string, k, v []byte) {
+				if err == nil {
+					err = bs[b].Put(k, v)
+				}
+			}
+			put("rec", k, encodeRecord(r))
+			put("key", []byte(r.Key), k)
+			switch {
+			case r.State == report.Dead:
+				put("dead", k, u64(r.Due.UnixMicro()))
+			case r.Stream == "":
+				put("open", k, u64(r.Due.UnixMicro()))
+				put("free", k, u64(r.Next.UnixMicro()))
+			default:
+				eligible := r.Next
+				if r.State == report.Leased {
+					eligible = r.LeaseExpiry
+				}
+				put("open", k, u64(r.Due.UnixMicro()))
+				put("strm", append(streamPrefix(r.Stream), k...), u64(eligible.UnixMicro()))
+			}
+		}
+		err = errors.Join(err, root.Put([]byte("format"), []byte("1")))
+		for name, n := range map[string]int64{"n.seq": 4, "n.depth": 3, "n.leased": 1, "n.attempts": 1, "n.dead": 1, "n.failing": 1} {
+			err = errors.Join(err, root.Put([]byte(name), u64(n)))
+		}
+		return err
+	})
+	if err == nil {
+		err = raw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	q, db, err := OpenQueue(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.view(func(tx *bbolt.Tx) error {
+		root := tx.Bucket([]byte(queueBucket))
+		if f := string(root.Get([]byte("format"))); f != queueFormat {
+			return fmt.Errorf("format %q after the migration, want %q", f, queueFormat)
+		}
+		if root.Bucket(bOpen1) != nil {
+			return errors.New("the format 1 open index is still there")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := q.Stats(ctx, now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Depth != 3 || s.Leased != 1 || s.Dead != 1 || s.OldestAge != time.Hour {
+		t.Fatalf("stats after the migration: %+v", s)
+	}
+	seqsOf := func(rs []report.Record) (out []uint64) {
+		for _, r := range rs {
+			out = append(out, r.Seq)
+		}
+		return out
+	}
+	late, err := q.List(ctx, report.ListQuery{Filter: report.ListLate, Now: due.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(seqsOf(late)); got != "[1 4]" {
+		t.Fatalf("late after the migration: %s, want [1 4] (the stream's records are due two days later)", got)
+	}
+	// Before the lease of record 2 expires, record 3 waits behind it; after, the
+	// stream's due run goes with record 1.
+	got, err := q.Lease(ctx, now, time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(seqsOf(got)) != "[1]" {
+		t.Fatalf("lease before the expiry took %v, want [1]", seqsOf(got))
+	}
+	got, err = q.Lease(ctx, now.Add(2*time.Minute), time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(seqsOf(got)) != "[1 2 3]" {
+		t.Fatalf("lease after the expiry took %v, want [1 2 3]", seqsOf(got))
 	}
 }
 
