@@ -382,18 +382,9 @@ func (b *Board) CheckSale(op *SaleOp) ([]Ticket, error) {
 	if err := op.Validate(); err != nil {
 		return nil, err
 	}
-	// An earlier identical sale?
 	rec := b.keys[op.Hold]
 	if rec != nil && len(rec.serials) > 0 {
-		serials := rec.serials
-		out := make([]Ticket, 0, len(op.Tickets))
-		for _, t := range op.Tickets {
-			if !b.c.in(t.Seat) || b.st[t.Seat] != Sold || !slices.Contains(serials, b.ticket[t.Seat]) {
-				break
-			}
-			out = append(out, b.Ticket(b.ticket[t.Seat]))
-		}
-		if len(out) == len(op.Tickets) {
+		if out := b.earlierSale(op, rec.serials); out != nil {
 			return out, nil
 		}
 	}
@@ -401,13 +392,42 @@ func (b *Board) CheckSale(op *SaleOp) ([]Ticket, error) {
 	if rec != nil {
 		h = rec.hold
 	}
+	for _, t := range op.Tickets {
+		if h == nil || b.holdOf[t.Seat] != h {
+			return nil, b.notHeld(op, h)
+		}
+	}
+	return nil, nil
+}
+
+// earlierSale returns the tickets of an earlier identical sale of op (the
+// serials of its hold key), or nil. It and notHeld are out of line, so that
+// the common path of CheckSale keeps a small stack frame.
+//
+//go:noinline
+func (b *Board) earlierSale(op *SaleOp, serials []int64) []Ticket {
+	out := make([]Ticket, 0, len(op.Tickets))
+	for _, t := range op.Tickets {
+		if !b.c.in(t.Seat) || b.st[t.Seat] != Sold || !slices.Contains(serials, b.ticket[t.Seat]) {
+			return nil
+		}
+		out = append(out, b.Ticket(b.ticket[t.Seat]))
+	}
+	return out
+}
+
+// notHeld returns the violations of the tickets of op whose seats h does not
+// hold.
+//
+//go:noinline
+func (b *Board) notHeld(op *SaleOp, h *hold) error {
 	var vs wht93.Violations
 	for i, t := range op.Tickets {
 		if h == nil || b.holdOf[t.Seat] != h {
 			vs = append(vs, ErrNotHeld.At("tickets["+strconv.Itoa(i)+"].seat", b.c.Label(t.Seat)))
 		}
 	}
-	return nil, vs.Err()
+	return vs.Err()
 }
 
 // ApplySale sells the seats of op, which CheckSale accepted, giving each ticket
@@ -434,7 +454,7 @@ func (b *Board) ApplySale(op *SaleOp, next func() int64) []Ticket {
 		b.ticket[id] = t.Serial
 		b.amount[id] = t.Amount
 		b.soldAmt[b.c.seatTier[id]] += t.Amount
-		stored := *t
+		stored := b.tickets.add(t)
 		if len(t.Keys) > 0 {
 			if cap(keys) < len(t.Keys) {
 				keys = make([]string, nkeys)
@@ -443,7 +463,6 @@ func (b *Board) ApplySale(op *SaleOp, next func() int64) []Ticket {
 			copy(stored.Keys, t.Keys)
 			keys = keys[len(t.Keys):]
 		}
-		b.tickets.add(stored)
 		if b.track {
 			b.tchg = append(b.tchg, t.Serial)
 		}
@@ -632,7 +651,7 @@ func (b *Board) Restore(seats []SeatRecord, tickets []Ticket) error {
 	}
 	for _, t := range tickets {
 		t.Keys = slices.Clone(t.Keys)
-		b.tickets.push(t)
+		b.tickets.push(&t)
 		if t.Order != "" {
 			rec := b.key(t.Order)
 			rec.serials = append(rec.serials, t.Serial)

@@ -15,14 +15,15 @@ func (l *ledger) len() int { return l.n }
 
 func (l *ledger) at(i int) *Ticket { return &l.pages[i/ledgerPage][i%ledgerPage] }
 
-// push appends t.
-func (l *ledger) push(t Ticket) {
+// push appends a copy of *t and returns the copy.
+func (l *ledger) push(t *Ticket) *Ticket {
 	if l.n%ledgerPage == 0 {
 		l.pages = append(l.pages, make([]Ticket, 0, ledgerPage))
 	}
 	p := &l.pages[len(l.pages)-1]
-	*p = append(*p, t)
+	*p = append(*p, *t)
 	l.n++
+	return &(*p)[len(*p)-1]
 }
 
 // search returns the index of the first ticket whose serial is not below serial,
@@ -32,16 +33,24 @@ func (l *ledger) search(serial int64) (int, bool) {
 	return i, i < l.n && l.at(i).Serial == serial
 }
 
-// add records t in serial order (serials normally arrive in increasing order).
-func (l *ledger) add(t Ticket) {
+// add records a copy of *t in serial order (serials normally arrive in
+// increasing order) and returns the copy.
+func (l *ledger) add(t *Ticket) *Ticket {
 	if l.n == 0 || l.at(l.n-1).Serial < t.Serial {
-		l.push(t)
-		return
+		return l.push(t)
 	}
+	return l.insert(t)
+}
+
+// insert records a copy of *t before the tickets of higher serials.
+//
+//go:noinline
+func (l *ledger) insert(t *Ticket) *Ticket {
 	j, _ := l.search(t.Serial)
-	l.push(Ticket{})
+	l.push(t)
 	for i := l.n - 1; i > j; i-- {
 		*l.at(i) = *l.at(i - 1)
 	}
-	*l.at(j) = t
+	*l.at(j) = *t
+	return l.at(j)
 }

@@ -72,26 +72,10 @@ func (s *Sales) limits(now time.Time, h Hold, p Purchase, tickets []Ticket) (*li
 	sid := s.sess.ID
 	lc := &limitCounters{total: n}
 
-	// Which policies bind which tickets.
 	var applying []*session.Policy
 	var inScope [][]bool
-	for _, pol := range s.policies {
-		if !pol.InEffect(now) {
-			continue
-		}
-		var in []bool
-		for i, t := range tickets {
-			if pol.Scope.Contains(sid, h.Channel, t.Tier) {
-				if in == nil {
-					in = make([]bool, n)
-				}
-				in[i] = true
-			}
-		}
-		if in != nil {
-			applying = append(applying, pol)
-			inScope = append(inScope, in)
-		}
+	if len(s.policies) > 0 {
+		applying, inScope = s.applying(now, h.Channel, tickets)
 	}
 	mode := session.EffectiveMode(&s.sess, applying...)
 	perTicket, hasIDs := ticketIDs(mode, p.IDs, n)
@@ -107,12 +91,9 @@ func (s *Sales) limits(now time.Time, h Hold, p Purchase, tickets []Ticket) (*li
 		tickets[i].Keys = back[i*k : i*k : i*k+k]
 	}
 	sc := scopeCtx{lc: lc, tickets: tickets, mode: mode, perTicket: perTicket, hasIDs: hasIDs, ids: p.IDs, buyer: h.Buyer}
-	var vs wht93.Violations
-	vs = sc.scope(vs, "limits", keySession(sid), s.sess.Limits, nil)
-	for i, pol := range applying {
-		if pol.Limits != (session.Limits{}) {
-			vs = sc.scope(vs, "policies["+pol.ID+"].limits", keyPolicy(pol.ID), pol.Limits, inScope[i])
-		}
+	vs := sc.scope(nil, "limits", keySession(sid), s.sess.Limits, nil)
+	if len(applying) > 0 {
+		vs = sc.policyScopes(vs, applying, inScope)
 	}
 	if err := vs.Err(); err != nil {
 		return nil, err
@@ -122,6 +103,34 @@ func (s *Sales) limits(now time.Time, h Hold, p Purchase, tickets []Ticket) (*li
 		lc.quotas(a, sid, h.Channel, tickets)
 	}
 	return lc, nil
+}
+
+// applying returns the policies in effect at now that bind some of the
+// tickets sold through channel, and for each the tickets it binds.
+//
+//go:noinline
+func (s *Sales) applying(now time.Time, channel string, tickets []Ticket) ([]*session.Policy, [][]bool) {
+	var applying []*session.Policy
+	var inScope [][]bool
+	for _, pol := range s.policies {
+		if !pol.InEffect(now) {
+			continue
+		}
+		var in []bool
+		for i, t := range tickets {
+			if pol.Scope.Contains(s.sess.ID, channel, t.Tier) {
+				if in == nil {
+					in = make([]bool, len(tickets))
+				}
+				in[i] = true
+			}
+		}
+		if in != nil {
+			applying = append(applying, pol)
+			inScope = append(inScope, in)
+		}
+	}
+	return applying, inScope
 }
 
 // quotas adds the counters of the channel's allocation.
@@ -206,36 +215,73 @@ func (sc *scopeCtx) scope(vs wht93.Violations, field, prefix string, lim session
 	case sc.mode == realname.ModePerOrder, sc.mode == realname.ModePerTicket && !sc.hasIDs:
 		ids = sc.ids
 	}
-	ls := limitScope{field: field, limits: lim, mode: sc.mode, order: session.Order{Tickets: m, IDs: ids}}
+	order := session.Order{Tickets: m, IDs: ids}
 	if !quickOK(lim, sc.mode, m) {
-		if err := lim.Check(sc.mode, ls.order, session.Held{}); err != nil {
-			return append(vs, wht93.ViolationsOf(err).In(field)...)
+		if bad := checkScope(field, lim, sc.mode, order); bad != nil {
+			return append(vs, bad...)
 		}
 	}
+	sc.lc.scopes = append(sc.lc.scopes, limitScope{field: field, limits: lim, mode: sc.mode, order: order})
+	ls := &sc.lc.scopes[len(sc.lc.scopes)-1]
 	if lim.PerBuyer > 0 {
 		ls.buyer = keyBuyer(prefix, sc.buyer)
 		sc.lc.add(sc.tickets, ls.buyer, int64(m), int64(lim.PerBuyer), inc)
 	}
 	if lim.PerID > 0 && sc.hasIDs {
-		ls.ids = map[string]realname.BlindIndex{}
-		for i := range sc.tickets {
-			id := sc.perTicket[i]
-			if !inc(i) || firstIn(sc, in, id) != i {
-				continue // counted at the first ticket in scope with the document
-			}
-			count := 0
-			for j := range sc.tickets {
-				if inc(j) && sc.perTicket[j] == id {
-					count++
-				}
-			}
-			k := keyID(prefix, id)
-			ls.ids[k] = id
-			sc.lc.add(sc.tickets, k, int64(count), int64(lim.PerID), func(j int) bool { return inc(j) && sc.perTicket[j] == id })
+		ls.ids = sc.perID(prefix, lim, in)
+	}
+	return vs
+}
+
+// The helpers below are out of line: the common path of a sale (a limit per
+// buyer, no real names) keeps a small stack, which a server's many buyer
+// goroutines would otherwise grow and copy.
+
+// policyScopes checks the limits of each policy that applies.
+//
+//go:noinline
+func (sc *scopeCtx) policyScopes(vs wht93.Violations, applying []*session.Policy, inScope [][]bool) wht93.Violations {
+	for i, pol := range applying {
+		if pol.Limits != (session.Limits{}) {
+			vs = sc.scope(vs, "policies["+pol.ID+"].limits", keyPolicy(pol.ID), pol.Limits, inScope[i])
 		}
 	}
-	sc.lc.scopes = append(sc.lc.scopes, ls)
 	return vs
+}
+
+// checkScope returns the violations of one scope's limits by an order alone.
+//
+//go:noinline
+func checkScope(field string, lim session.Limits, mode realname.Mode, order session.Order) wht93.Violations {
+	if err := lim.Check(mode, order, session.Held{}); err != nil {
+		return wht93.ViolationsOf(err).In(field)
+	}
+	return nil
+}
+
+// perID adds a counter per document among the tickets in scope (in, nil: all)
+// and returns the documents by counter key.
+//
+//go:noinline
+func (sc *scopeCtx) perID(prefix string, lim session.Limits, in []bool) map[string]realname.BlindIndex {
+	inc := func(i int) bool { return in == nil || in[i] }
+	ids := map[string]realname.BlindIndex{}
+	for i := range sc.tickets {
+		id := sc.perTicket[i]
+		if !inc(i) || firstIn(sc, in, id) != i {
+			continue // counted at the first ticket in scope with the document
+		}
+		count := 0
+		for j := range sc.tickets {
+			if inc(j) && sc.perTicket[j] == id {
+				count++
+			}
+		}
+		k := keyID(prefix, id)
+		ids[k] = id
+		sc.lc.add(sc.tickets, k, int64(count), int64(lim.PerID), func(j int) bool { return inc(j) && sc.perTicket[j] == id })
+	}
+	return ids
 }
 
 // firstIn returns the index of the first ticket in scope with the document id.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -86,7 +87,17 @@ func stadium(tb testing.TB) (*inventory.Chart, session.Session, []session.Author
 type rushResult struct {
 	seats   int
 	elapsed time.Duration
+	cpu     time.Duration // the process's CPU time (user and system) during the rush
 	holds   []time.Duration
+}
+
+// cpuTime returns the CPU time the process has used so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rush runs one on-sale rush on a store that has no chart yet.
@@ -100,56 +111,68 @@ func rush(b *testing.B, st inventory.Store, c *inventory.Chart, s session.Sessio
 	}
 	tiers := []string{"A", "B", "B", "C", "C", "D"}
 	rows := c.Template().Rows()
-	lat := make([][]time.Duration, rushBuyers)
+	lat := make([][2]time.Duration, rushBuyers) // the hold, and the fallback hold (0: none)
 	sold := make([]int, rushBuyers)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	errs := make(chan error, 1)
+	// The requests are made before the rush, so that a buyer's goroutine does
+	// no more than a buyer's calls.
+	reqs := make([]inventory.HoldRequest, rushBuyers)
+	for i := range reqs {
+		rng := mrand.New(mrand.NewPCG(uint64(i), 42))
+		n := 1 + rng.IntN(4)
+		req := inventory.HoldRequest{Key: fmt.Sprintf("order-%d", i), Buyer: fmt.Sprintf("acct-%d", i), Channel: "web", TTL: 10 * time.Minute}
+		if i%2 == 0 {
+			row := rows[rng.IntN(len(rows))]
+			first := row.First + venue.SeatID(rng.IntN(row.Len()-n+1))
+			for k := range n {
+				req.Seats = append(req.Seats, first+venue.SeatID(k))
+			}
+		} else {
+			req.Tier, req.N = tiers[rng.IntN(len(tiers))], n
+		}
+		reqs[i] = req
+	}
+	buy := func(i int) {
+		req := &reqs[i]
+		n := max(len(req.Seats), req.N)
+		t0 := time.Now()
+		h, err := sales.Hold(ctx, onSale, *req)
+		lat[i][0] = time.Since(t0)
+		if err != nil && (errors.Is(err, inventory.ErrSeatHeld) || errors.Is(err, inventory.ErrSeatSold)) {
+			req.Tier, req.N = c.Tiers()[c.TierOf(req.Seats[0])].ID, n
+			req.Seats, req.Key = nil, req.Key+"-best"
+			t0 = time.Now()
+			h, err = sales.Hold(ctx, onSale, *req)
+			lat[i][1] = time.Since(t0)
+		}
+		if err == nil {
+			var sale *inventory.Sale
+			if sale, err = sales.Sell(ctx, onSale, h, inventory.Purchase{}); err == nil {
+				sold[i] = len(sale.Tickets)
+			}
+		}
+		if err != nil && !errors.Is(err, inventory.ErrSoldOut) {
+			select {
+			case errs <- fmt.Errorf("buyer %d: %w", i, err):
+			default:
+			}
+		}
+	}
 	for i := range rushBuyers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := mrand.New(mrand.NewPCG(uint64(i), 42))
-			n := 1 + rng.IntN(4)
-			req := inventory.HoldRequest{Key: fmt.Sprintf("order-%d", i), Buyer: fmt.Sprintf("acct-%d", i), Channel: "web", TTL: 10 * time.Minute}
-			if i%2 == 0 {
-				row := rows[rng.IntN(len(rows))]
-				first := row.First + venue.SeatID(rng.IntN(row.Len()-n+1))
-				for k := range n {
-					req.Seats = append(req.Seats, first+venue.SeatID(k))
-				}
-			} else {
-				req.Tier, req.N = tiers[rng.IntN(len(tiers))], n
-			}
 			<-start
-			t0 := time.Now()
-			h, err := sales.Hold(ctx, onSale, req)
-			lat[i] = append(lat[i], time.Since(t0))
-			if err != nil && (errors.Is(err, inventory.ErrSeatHeld) || errors.Is(err, inventory.ErrSeatSold)) {
-				req.Tier, req.N = c.Tiers()[c.TierOf(req.Seats[0])].ID, n
-				req.Seats, req.Key = nil, req.Key+"-best"
-				t0 = time.Now()
-				h, err = sales.Hold(ctx, onSale, req)
-				lat[i] = append(lat[i], time.Since(t0))
-			}
-			if err == nil {
-				var sale *inventory.Sale
-				if sale, err = sales.Sell(ctx, onSale, h, inventory.Purchase{}); err == nil {
-					sold[i] = len(sale.Tickets)
-				}
-			}
-			if err != nil && !errors.Is(err, inventory.ErrSoldOut) {
-				select {
-				case errs <- fmt.Errorf("buyer %d: %w", i, err):
-				default:
-				}
-			}
+			buy(i)
 		}()
 	}
+	cpu0 := cpuTime(b)
 	t0 := time.Now()
 	close(start)
 	wg.Wait()
-	res := rushResult{elapsed: time.Since(t0)}
+	res := rushResult{elapsed: time.Since(t0), cpu: cpuTime(b) - cpu0}
 	select {
 	case err := <-errs:
 		b.Fatal(err)
@@ -157,7 +180,11 @@ func rush(b *testing.B, st inventory.Store, c *inventory.Chart, s session.Sessio
 	}
 	for i := range sold {
 		res.seats += sold[i]
-		res.holds = append(res.holds, lat[i]...)
+		for _, d := range lat[i] {
+			if d > 0 {
+				res.holds = append(res.holds, d)
+			}
+		}
 	}
 	// What was sold is what the box office says, one ticket per seat.
 	box, err := sales.BoxOffice(ctx, onSale)
@@ -183,17 +210,19 @@ func rush(b *testing.B, st inventory.Store, c *inventory.Chart, s session.Sessio
 
 func report(b *testing.B, runs []rushResult) {
 	var seats int
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
 	var holds []time.Duration
 	for _, r := range runs {
 		seats += r.seats
 		elapsed += r.elapsed
+		cpu += r.cpu
 		holds = append(holds, r.holds...)
 	}
 	slices.Sort(holds)
 	b.ReportMetric(float64(seats)/elapsed.Seconds(), "seats/s")
 	b.ReportMetric(float64(holds[len(holds)*99/100].Microseconds())/1000, "p99-hold-ms")
 	b.ReportMetric(float64(seats)/float64(len(runs)), "seats/rush")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(runs)), "cpu-ms/rush")
 }
 
 func BenchmarkRush(b *testing.B) {

@@ -174,39 +174,52 @@ func (s *Inventory) Sell(ctx context.Context, op *inventory.SaleOp) ([]inventory
 		return done, err
 	}
 	if len(op.Counters) > 0 {
-		var kbuf [8]string
-		var ibuf [8]int
-		keys := kbuf[:0]
-		for _, c := range op.Counters {
-			keys = append(keys, c.Key)
-		}
-		idx := s.lockShards(keys, ibuf[:])
-		defer s.unlockShards(idx)
-		// sum is what the sale adds to a key in all (a key may be listed twice).
-		sum := func(key string) int64 {
-			var n int64
-			for _, c := range op.Counters {
-				if c.Key == key {
-					n += c.Add
-				}
-			}
-			return n
-		}
-		var over []inventory.CounterValue
-		for _, c := range op.Counters {
-			v := s.shards[invShardOf(c.Key)].m[c.Key]
-			if c.Max > 0 && v+sum(c.Key) > c.Max {
-				over = append(over, inventory.CounterValue{Key: c.Key, Value: v, Add: c.Add, Max: c.Max})
-			}
-		}
-		if over != nil {
-			return nil, &inventory.CapError{Counters: over}
-		}
-		for _, c := range op.Counters {
-			s.shards[invShardOf(c.Key)].m[c.Key] += c.Add
+		if err := s.count(op); err != nil {
+			return nil, err
 		}
 	}
 	return ss.board.ApplySale(op, func() int64 { return s.serial.Add(1) }), nil
+}
+
+// count adds the sale's counters, all or none: none when one would pass its
+// maximum. The caller holds the session's lock, and applies the sale (which
+// cannot fail) after count returns: the shards are locked only as long as the
+// counters need. It is out of line to keep Sell's stack frame small.
+//
+//go:noinline
+func (s *Inventory) count(op *inventory.SaleOp) error {
+	var kbuf [8]string
+	var ibuf [8]int
+	keys := kbuf[:0]
+	for _, c := range op.Counters {
+		keys = append(keys, c.Key)
+	}
+	idx := s.lockShards(keys, ibuf[:])
+	defer s.unlockShards(idx)
+	// sum is what the sale adds to a key in all (a key may be listed twice).
+	sum := func(key string) int64 {
+		var n int64
+		for _, c := range op.Counters {
+			if c.Key == key {
+				n += c.Add
+			}
+		}
+		return n
+	}
+	var over []inventory.CounterValue
+	for _, c := range op.Counters {
+		v := s.shards[invShardOf(c.Key)].m[c.Key]
+		if c.Max > 0 && v+sum(c.Key) > c.Max {
+			over = append(over, inventory.CounterValue{Key: c.Key, Value: v, Add: c.Add, Max: c.Max})
+		}
+	}
+	if over != nil {
+		return &inventory.CapError{Counters: over}
+	}
+	for _, c := range op.Counters {
+		s.shards[invShardOf(c.Key)].m[c.Key] += c.Add
+	}
+	return nil
 }
 
 // Refund implements [inventory.Store].
