@@ -53,6 +53,13 @@ type Board struct {
 type keyRec struct {
 	hold    *hold
 	serials []int64
+
+	// Room for the key's first hold and first serials, so that a new order
+	// costs one allocation. A key gets a record at its first hold and keeps it
+	// while held or sold; a hold for the key after the record is gone makes a
+	// new record.
+	own  hold
+	sbuf [4]int64
 }
 
 type hold struct {
@@ -217,6 +224,7 @@ func (b *Board) key(k string) *keyRec {
 	rec := b.keys[k]
 	if rec == nil {
 		rec = &keyRec{}
+		rec.serials = rec.sbuf[:0]
 		b.keys[k] = rec
 	}
 	return rec
@@ -351,13 +359,18 @@ func (b *Board) checkHold(op *HoldOp) error {
 
 // take holds seats (all Available) for key; it copies seats.
 func (b *Board) take(key, owner string, expires int64, seats []venue.SeatID) {
-	h := &hold{key: key, owner: owner, expires: expires}
+	rec := b.key(key)
+	h := &rec.own
+	if rec.hold != nil || h.key != "" { // not a new record: its room is taken
+		h = &hold{}
+	}
+	*h = hold{key: key, owner: owner, expires: expires}
 	h.seats = append(h.buf[:0], seats...)
 	for _, id := range seats {
 		b.holdOf[id] = h
 		b.set(id, Held)
 	}
-	b.key(key).hold = h
+	rec.hold = h
 	heap.Push(&b.exp, h)
 }
 
