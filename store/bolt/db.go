@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -202,6 +203,18 @@ func (db *DB) commit(maxOps int) {
 			}
 		}
 		db.apply(batch)
+		// The callers just woken are runnable: let them queue their next
+		// changes before the next transaction starts, so that they share it
+		// instead of waiting for the one after. Yield as long as yielding brings
+		// more changes (a lone caller costs one yield that finds nothing).
+		for n := len(db.ops); n < maxOps; {
+			runtime.Gosched()
+			m := len(db.ops)
+			if m == n {
+				break
+			}
+			n = m
+		}
 	}
 }
 
