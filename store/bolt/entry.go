@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -39,6 +40,11 @@ var bEntLog, bEntID, bEntCount = []byte("log"), []byte("id"), []byte("count")
 // concurrent use; one process at a time opens the file.
 type Entries struct {
 	db *DB
+
+	// cur is the store's state in the committer's current transaction; only
+	// the committer touches it (see wtx).
+	cur    *entTx
+	curGen uint64
 }
 
 var _ checkin.Store = (*Entries)(nil)
@@ -114,7 +120,12 @@ func entSeqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, se
 // ticketValue returns the count value of a ticket: its count and the
 // sequences of its entries (nil for a ticket never entered).
 func (b entBuckets) ticketValue(code codes.TicketCode) ([]byte, int, error) {
-	v := b.count.Get([]byte(code.String()))
+	return entCountValue(b.count.Get([]byte(code.String())), code)
+}
+
+// entCountValue checks v, the count value of the ticket code (nil when it
+// has none), and returns it with the count it holds.
+func entCountValue(v []byte, code codes.TicketCode) ([]byte, int, error) {
 	if v == nil {
 		return nil, 0, nil
 	}
@@ -133,66 +144,124 @@ func (b entBuckets) countOf(code codes.TicketCode) (int, error) {
 	return n, err
 }
 
-// byID returns the entry stored under id, if any.
-func (b entBuckets) byID(id string) (checkin.Entry, bool, error) {
-	k := b.id.Get([]byte(id))
-	if k == nil {
-		return checkin.Entry{}, false, nil
-	}
-	v := b.log.Get(k)
-	if v == nil {
-		return checkin.Entry{}, false, fmt.Errorf("bolt: entry %q points to sequence %x, which is missing", id, k)
-	}
-	var e checkin.Entry
-	if err := e.UnmarshalBinary(v); err != nil {
-		return checkin.Entry{}, false, fmt.Errorf("bolt: entry at sequence %x: %w", k, err)
-	}
-	return e, true, nil
+// entTx is the entry store in one of the committer's write transactions: its
+// buckets and a cursor on each, which every change of the transaction reuses
+// (bbolt's Bucket.Get and Bucket.Put make a new cursor each call, and the
+// committer is the one goroutine all admissions wait on). A cursor is
+// repositioned by each Seek, so it stays valid across the Puts in between.
+type entTx struct {
+	tx                *bbolt.Tx
+	b                 entBuckets
+	logC, idC, countC *bbolt.Cursor
 }
 
-// put stores e (whose id is not stored) and counts it. enc is e encoded
-// (see encodeEntry) with its count, which put sets to the ticket's new count
-// when admit is true.
-func (b entBuckets) put(e *checkin.Entry, enc []byte, admit bool) error {
-	old, n, err := b.ticketValue(e.Ticket)
-	if err != nil {
-		return err
+// wtx returns the store's state in the committer's current transaction,
+// making it on the transaction's first change. Only update functions call it,
+// and they all run in the committer goroutine, one at a time.
+func (s *Entries) wtx(tx *bbolt.Tx) (*entTx, error) {
+	if t := s.cur; t != nil && s.curGen == s.db.gen && t.tx == tx {
+		return t, nil
 	}
+	b, err := entRoot(tx)
+	if err != nil {
+		return nil, err
+	}
+	// The log only ever grows at its end: fill its pages before splitting them
+	// (the default splits them half full).
+	b.log.FillPercent = 1
+	t := &entTx{tx: tx, b: b, logC: b.log.Cursor(), idC: b.id.Cursor(), countC: b.count.Cursor()}
+	s.cur, s.curGen = t, s.db.gen
+	return t, nil
+}
+
+// entGet returns the value of key in the cursor's bucket, nil when it has none.
+func entGet(c *bbolt.Cursor, key []byte) []byte {
+	k, v := c.Seek(key)
+	if k == nil || !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
+
+// entBuf is what a change prepares in its caller's goroutine, before it
+// reaches the committer: the entry's keys and encoding in one allocation,
+// with room for the ticket's count value while the ticket has few entries.
+type entBuf struct {
+	id, ticket []byte // the keys in the id and count buckets
+	enc        []byte // the entry encoded (checkin.Entry.MarshalBinary)
+	spare      []byte // capacity for the count value
+}
+
+// entSpare is the count value a change has room for without an allocation in
+// the committer: a count and up to 4 sequences.
+const entSpare = 4 + 8*4
+
+// entPrepare encodes e, a valid entry, and its keys.
+func entPrepare(e *checkin.Entry) (entBuf, error) {
+	code := e.Ticket.String()
+	buf := make([]byte, 0, len(e.ID)+len(code)+entSpare+160)
+	buf = append(buf, e.ID...)
+	buf = append(buf, code...)
+	buf, err := e.AppendBinary(buf)
+	if err != nil {
+		return entBuf{}, err
+	}
+	nid, nkey := len(e.ID), len(e.ID)+len(code)
+	enc := buf[nkey:len(buf):len(buf)]
+	return entBuf{id: buf[:nid:nid], ticket: buf[nid:nkey:nkey], enc: enc, spare: buf[len(buf):len(buf)]}, nil
+}
+
+// put stores e (whose id is not stored) as the entry after the ticket's old
+// count value (old, holding n entries: see entCountValue), and counts it.
+// With admit, e.Count is n+1 and p.enc, which encodes e with a count of 1, is
+// patched to say so.
+//
+// The values put must stay as they are until the transaction ends, and a
+// change's update function runs again in a new transaction when another change
+// of its transaction fails: p's buffers are written afresh on each run and
+// read by no one else, so reusing them is safe.
+func (t *entTx) put(e *checkin.Entry, p *entBuf, old []byte, n int, admit bool) error {
+	enc := p.enc
 	if admit {
+		var err error
 		if enc, err = withCount(e, enc, n+1); err != nil {
 			return err
 		}
 	}
-	seq, err := b.log.NextSequence()
+	seq, err := t.b.log.NextSequence()
 	if err != nil {
 		return err
 	}
-	k := entSeqKey(seq)
-	if err := b.log.Put(k, enc); err != nil {
-		return err
+	size := 4 + 8*(n+1)
+	var v []byte
+	if size <= cap(p.spare) {
+		v = p.spare[:size]
+	} else {
+		v = make([]byte, size)
 	}
-	if err := b.id.Put([]byte(e.ID), k); err != nil {
-		return err
-	}
-	v := make([]byte, 4, 4+8*(n+1))
 	binary.BigEndian.PutUint32(v, uint32(n+1))
 	if n > 0 {
-		v = append(v, old[4:]...) // copied: old points into the mapped file
+		copy(v[4:], old[4:]) // copied: old points into the mapped file or a node
 	}
-	v = binary.BigEndian.AppendUint64(v, seq)
-	return b.count.Put([]byte(e.Ticket.String()), v)
+	binary.BigEndian.PutUint64(v[size-8:], seq)
+	k := v[size-8 : size : size] // the sequence, as a key and as the id's value
+	if err := t.b.log.Put(k, enc); err != nil {
+		return err
+	}
+	if err := t.b.id.Put(p.id, k); err != nil {
+		return err
+	}
+	return t.b.count.Put(p.ticket, v)
 }
 
 // withCount returns enc, the encoding of e with a count of 1, with the count n
 // instead: the count is the encoding's last field, a uvarint, so a count below
-// 128 replaces its last byte (the encoding is done once, in the caller's
-// goroutine, and the committer only patches it).
+// 128 replaces its last byte, in place (see put for why that is safe); a
+// larger one is encoded anew.
 func withCount(e *checkin.Entry, enc []byte, n int) ([]byte, error) {
 	if n < 128 {
-		out := make([]byte, len(enc))
-		copy(out, enc)
-		out[len(out)-1] = byte(n)
-		return out, nil
+		enc[len(enc)-1] = byte(n)
+		return enc, nil
 	}
 	f := *e
 	f.Count = n
@@ -208,46 +277,69 @@ func (s *Entries) Admit(ctx context.Context, e checkin.Entry, max int) (checkin.
 	if err != nil {
 		return checkin.Admission{}, err
 	}
-	enc, err := e.MarshalBinary() // Count 1: see withCount
+	p, err := entPrepare(&e) // Count 1: see withCount
 	if err != nil {
 		return checkin.Admission{}, err
 	}
-	var out checkin.Admission
-	err = s.db.update(ctx, func(tx *bbolt.Tx) error {
-		out = checkin.Admission{}
-		b, err := entRoot(tx)
-		if err != nil {
-			return err
-		}
-		old, ok, err := b.byID(e.ID)
-		if err != nil {
-			return err
-		}
-		if ok {
-			n, err := b.countOf(old.Ticket)
-			out = checkin.Admission{Entry: old, Admitted: true, Duplicate: true, Count: n}
-			return err
-		}
-		n, err := b.countOf(e.Ticket)
-		if err != nil {
-			return err
-		}
-		if n >= max {
-			out = checkin.Admission{Count: n}
-			return nil
-		}
-		stored := e
-		stored.Count = n + 1
-		if err := b.put(&stored, enc, true); err != nil {
-			return err
-		}
-		out = checkin.Admission{Entry: stored, Admitted: true, Count: n + 1}
-		return nil
-	})
-	if err != nil {
+	a := &entAdmit{e: e, p: p, max: max}
+	if err := s.db.update(ctx, func(tx *bbolt.Tx) error { return s.admit(tx, a) }); err != nil {
 		return checkin.Admission{}, entErr(err)
 	}
-	return out, nil
+	return a.out, nil
+}
+
+// entAdmit is one admission on its way through the committer.
+type entAdmit struct {
+	e   checkin.Entry
+	p   entBuf
+	max int
+	out checkin.Admission
+}
+
+// admit is the update function of an admission.
+func (s *Entries) admit(tx *bbolt.Tx, a *entAdmit) error {
+	a.out = checkin.Admission{}
+	t, err := s.wtx(tx)
+	if err != nil {
+		return err
+	}
+	if k := entGet(t.idC, a.p.id); k != nil {
+		old, err := t.entryAt(k, a.e.ID)
+		if err != nil {
+			return err
+		}
+		_, n, err := entCountValue(entGet(t.countC, []byte(old.Ticket.String())), old.Ticket)
+		a.out = checkin.Admission{Entry: old, Admitted: true, Duplicate: true, Count: n}
+		return err
+	}
+	tv, n, err := entCountValue(entGet(t.countC, a.p.ticket), a.e.Ticket)
+	if err != nil {
+		return err
+	}
+	if n >= a.max {
+		a.out = checkin.Admission{Count: n}
+		return nil
+	}
+	stored := a.e
+	stored.Count = n + 1
+	if err := t.put(&stored, &a.p, tv, n, true); err != nil {
+		return err
+	}
+	a.out = checkin.Admission{Entry: stored, Admitted: true, Count: n + 1}
+	return nil
+}
+
+// entryAt returns the entry at sequence k, which the id index gives for id.
+func (t *entTx) entryAt(k []byte, id string) (checkin.Entry, error) {
+	v := entGet(t.logC, k)
+	if v == nil {
+		return checkin.Entry{}, fmt.Errorf("bolt: entry %q points to sequence %x, which is missing", id, k)
+	}
+	var e checkin.Entry
+	if err := e.UnmarshalBinary(v); err != nil {
+		return checkin.Entry{}, fmt.Errorf("bolt: entry at sequence %x: %w", k, err)
+	}
+	return e, nil
 }
 
 // Import implements [checkin.Store].
@@ -259,24 +351,28 @@ func (s *Entries) Import(ctx context.Context, es ...checkin.Entry) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	encs := make([][]byte, len(es))
+	ps := make([]entBuf, len(es))
 	for i := range es {
-		if encs[i], err = es[i].MarshalBinary(); err != nil {
+		if ps[i], err = entPrepare(&es[i]); err != nil {
 			return 0, err
 		}
 	}
 	added := 0
 	err = s.db.update(ctx, func(tx *bbolt.Tx) error {
 		added = 0
-		b, err := entRoot(tx)
+		t, err := s.wtx(tx)
 		if err != nil {
 			return err
 		}
 		for i := range es {
-			if b.id.Get([]byte(es[i].ID)) != nil {
+			if entGet(t.idC, ps[i].id) != nil {
 				continue
 			}
-			if err := b.put(&es[i], encs[i], false); err != nil {
+			tv, n, err := entCountValue(entGet(t.countC, ps[i].ticket), es[i].Ticket)
+			if err != nil {
+				return err
+			}
+			if err := t.put(&es[i], &ps[i], tv, n, false); err != nil {
 				return err
 			}
 			added++
