@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -91,14 +90,6 @@ type rushResult struct {
 	holds   []time.Duration
 }
 
-// cpuTime returns the CPU time the process has used so far.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // rush runs one on-sale rush on a store that has no chart yet.
 func rush(b *testing.B, st inventory.Store, c *inventory.Chart, s session.Session, auths []session.Authorization) rushResult {
@@ -168,11 +159,12 @@ func rush(b *testing.B, st inventory.Store, c *inventory.Chart, s session.Sessio
 			buy(i)
 		}()
 	}
-	cpu0 := cpuTime(b)
+	cpu0, _ := processCPU()
 	t0 := time.Now()
 	close(start)
 	wg.Wait()
-	res := rushResult{elapsed: time.Since(t0), cpu: cpuTime(b) - cpu0}
+	cpu1, _ := processCPU()
+	res := rushResult{elapsed: time.Since(t0), cpu: cpu1 - cpu0}
 	select {
 	case err := <-errs:
 		b.Fatal(err)
