@@ -30,7 +30,10 @@ import (
 // bbolt transaction, commits (bbolt fsyncs the file) and only then wakes their
 // callers. Under load many callers share one fsync; alone, a caller waits for
 // exactly one. A change whose function fails is taken out and the others are
-// applied again without it, so one caller's failure is never another's.
+// applied again without it, so one caller's failure is never another's. A
+// change may ask for a function to run after its transaction commits and
+// before the callers are woken (onCommit): the entry store publishes its
+// in-memory index overlay that way.
 //
 // A DB is safe for concurrent use.
 type DB struct {
@@ -51,7 +54,13 @@ type DB struct {
 	// transaction (see Queue.wtx).
 	gen uint64
 
+	// after holds what the changes of the committer's current transaction
+	// asked to run once it commits (see onCommit). Only the committer touches
+	// it.
+	after []func()
+
 	inv invHandle // the inventory port (inventory.go): one per file, it keeps seats in memory
+	ent entHandle // the entry store (entry.go): one per file, it keeps an index overlay in memory
 }
 
 // Options configure [Open]. The zero value is the default.
@@ -165,6 +174,17 @@ func (db *DB) update(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	}
 }
 
+// onCommit registers f to run once the transaction the calling update
+// function runs in has committed: in the committer, after the commit (the
+// fsync) and before any caller of the transaction is woken, in the order of
+// registration. When the transaction fails or is rolled back to run again
+// without a failing change, f is dropped and never runs: a function that runs
+// again registers again. So a port keeps in memory what its changes staged in
+// a transaction and makes it visible only once it is durable (see
+// Entries.publish). Only update functions call onCommit; f must not fail and
+// must not call update.
+func (db *DB) onCommit(f func()) { db.after = append(db.after, f) }
+
 // view runs fn in a read-only transaction: a consistent snapshot.
 func (db *DB) view(fn func(*bbolt.Tx) error) error {
 	db.mu.RLock()
@@ -226,6 +246,8 @@ func (db *DB) apply(batch []*op) {
 			db.hook()
 		}
 		db.gen++
+		clear(db.after) // a rolled-back attempt's: never run
+		db.after = db.after[:0]
 		failed := -1
 		err := db.bolt.Update(func(tx *bbolt.Tx) error {
 			for i, o := range batch {
@@ -239,7 +261,12 @@ func (db *DB) apply(batch []*op) {
 		if failed < 0 {
 			if err == nil {
 				db.commits.add()
+				for _, f := range db.after {
+					f()
+				}
 			}
+			clear(db.after)
+			db.after = db.after[:0]
 			for _, o := range batch {
 				o.err = err
 				close(o.done)

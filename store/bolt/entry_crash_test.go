@@ -22,10 +22,13 @@ import (
 )
 
 // entCrashEnv names the file the child of TestEntriesCrash admits to;
-// entCrashRound tells it which round it is.
+// entCrashRound tells it which round it is, entCrashKill in which checkpoint
+// to kill itself (none when it is 0).
 const (
 	entCrashEnv     = "WHT93_ENTRY_CRASH_FILE"
 	entCrashRound   = "WHT93_ENTRY_CRASH_ROUND"
+	entCrashKill    = "WHT93_ENTRY_CRASH_KILL"
+	entCrashK       = 50 // the checkpoint size: a checkpoint every 50 entries
 	entCrashHot     = 40 // tickets scanned often, to reach the maximum
 	entCrashTickets = 1_000_000
 	entCrashMax     = 2
@@ -50,23 +53,41 @@ func entCrashPick(rng *rand.Rand) int {
 // variable it does nothing. Eight gates admit entries to a few hundred tickets
 // (at most 2 each) until the process is killed, retrying some ids of this round
 // and of the round before, and print "ack <id> <ticket> <count>" for each
-// admission once Admit has returned it, that is once it is durable.
+// admission once Admit has returned it, that is once it is durable. The store
+// checkpoints every entCrashK entries; with entCrashKill set to n, the child
+// prints "checkpoint-kill" and kills itself with SIGKILL in its n-th
+// checkpoint, after the checkpoint's writes and before its commit.
 func TestEntriesCrashChild(t *testing.T) {
 	path := os.Getenv(entCrashEnv)
 	if path == "" {
 		t.Skip("the child of TestEntriesCrash; runs only under it")
 	}
 	round, _ := strconv.Atoi(os.Getenv(entCrashRound))
-	s, _, err := OpenEntries(path, nil)
+	killIn, _ := strconv.Atoi(os.Getenv(entCrashKill))
+	db, err := Open(path, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "open:", err)
 		os.Exit(3)
+	}
+	s, err := db.entries(entCrashK)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "open:", err)
+		os.Exit(3)
+	}
+	var mu sync.Mutex
+	checkpoints := 0
+	s.flushHook = func() { // in the committer, inside the checkpoint's transaction
+		if checkpoints++; checkpoints == killIn {
+			mu.Lock()
+			fmt.Fprintln(os.Stdout, "checkpoint-kill")
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
+		}
 	}
 	go func() { // the parent holds our stdin: when it is gone, so are we
 		io.Copy(io.Discard, os.Stdin)
 		os.Exit(4)
 	}()
-	var mu sync.Mutex
 	ctx := context.Background()
 	for w := range 8 {
 		go func() {
@@ -102,11 +123,14 @@ func TestEntriesCrashChild(t *testing.T) {
 }
 
 // TestEntriesCrash kills a process admitting entries to a bolt file with
-// SIGKILL at random moments, reopens the file each time and checks that every
-// admission acknowledged before the kill is there with its ticket and count,
-// that no id is stored twice, that every ticket's count is its number of
-// entries and within the maximum, and that the change feed lists each entry
-// once in ascending order.
+// SIGKILL at random moments (one round in three, in the middle of a
+// checkpoint of its deferred indexes), reopens the file each time and checks
+// that every admission acknowledged before the kill is there with its ticket
+// and count, that no id is stored twice, that every ticket's count is its
+// number of entries and within the maximum, and that the change feed lists
+// each entry once in ascending order. The checkpoints are small, so that most
+// reopens replay entries above the watermark into the overlay; the test
+// checks that some do, and that checkpoints committed.
 func TestEntriesCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes; skipped with -short")
@@ -125,9 +149,14 @@ func TestEntriesCrash(t *testing.T) {
 	}
 	acked := map[string]ack{}
 	ctx := context.Background()
+	ckKills, replayed, indexed := 0, 0, 0
 	for round := range rounds {
+		killIn := 0
+		if round%3 == 1 {
+			killIn = 1 + rng.IntN(4)
+		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestEntriesCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), entCrashEnv+"="+path, entCrashRound+"="+strconv.Itoa(round))
+		cmd.Env = append(os.Environ(), entCrashEnv+"="+path, entCrashRound+"="+strconv.Itoa(round), entCrashKill+"="+strconv.Itoa(killIn))
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		stdin, err := cmd.StdinPipe() // closed when this process ends: the child then exits
@@ -143,9 +172,16 @@ func TestEntriesCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		killAt := 1 + rng.IntN(300)
+		if killIn > 0 {
+			killAt = -1 // the child kills itself in a checkpoint
+		}
 		sc := bufio.NewScanner(out)
-		n, killed := 0, false
+		n, killed, ckKilled := 0, false, false
 		for sc.Scan() {
+			if sc.Text() == "checkpoint-kill" {
+				ckKilled = true
+				continue
+			}
 			f := strings.Fields(sc.Text())
 			if len(f) != 4 || f[0] != "ack" {
 				continue // the test framework's own lines
@@ -167,16 +203,29 @@ func TestEntriesCrash(t *testing.T) {
 			}
 		}
 		err = cmd.Wait()
-		if !killed {
+		if ckKilled {
+			ckKills++
+		}
+		if !killed && !ckKilled {
 			t.Fatalf("round %d: child ended by itself after %d acknowledgements: %v; stderr:\n%s", round, n, err, stderr.String())
 		}
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 			t.Fatalf("round %d: child did not die of SIGKILL: %v; stderr:\n%s", round, err, stderr.String())
 		}
 
-		s, db, err := OpenEntries(path, nil)
+		db, err := Open(path, nil)
 		if err != nil {
 			t.Fatalf("round %d: reopen after the kill: %v", round, err)
+		}
+		s, err := db.entries(entCrashK)
+		if err != nil {
+			t.Fatalf("round %d: reopen after the kill: %v", round, err)
+		}
+		if w, n := entState(t, s); n > 0 {
+			replayed++
+			if w > 0 {
+				indexed++
+			}
 		}
 		stored := map[string]checkin.Entry{}
 		perTicket := map[string]int{}
@@ -233,8 +282,12 @@ func TestEntriesCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("%d admissions acknowledged over %d kills, all kept, none counted twice", len(acked), rounds)
+	t.Logf("%d admissions acknowledged over %d kills (%d in a checkpoint), all kept, none counted twice; %d reopens replayed entries into the overlay, %d of them above a checkpoint",
+		len(acked), rounds, ckKills, replayed, indexed)
 	if len(acked) == 0 {
 		t.Fatal("nothing was acknowledged")
+	}
+	if ckKills == 0 || replayed == 0 || indexed == 0 {
+		t.Fatal("the kills did not hit a checkpoint, or no reopen replayed entries above a checkpoint")
 	}
 }

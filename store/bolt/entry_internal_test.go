@@ -21,15 +21,22 @@ import (
 // that admits an entry of the same ticket on its first run and fails on its
 // second. The transaction is rolled back and run again without each, so that
 // every admission's update function runs two or three times on the buffers it
-// prepared once (its encoding, patched with the count in place, and the room
-// for the count value, which six entries outgrow), and the later admissions
-// see another count on their last run than on their first. Each admission must
-// get the count of its place in what committed, a repeated id the first
-// admission, and the file must hold exactly what was answered, after a reopen
-// too.
+// prepared once (its encoding, patched with the count in place) and on index
+// changes staged afresh, and the later admissions see another count on their
+// last run than on their first. Each admission must get the count of its place
+// in what committed, a repeated id the first admission, and the file must hold
+// exactly what was answered, after a reopen too. It runs with the default
+// checkpoint size, and with one of 3, so that the attempts that are rolled
+// back make checkpoints too.
 func TestEntriesRerun(t *testing.T) {
+	for _, k := range []int{entCheckpoint, 3} {
+		t.Run(fmt.Sprint("K=", k), func(t *testing.T) { testEntriesRerun(t, k) })
+	}
+}
+
+func testEntriesRerun(t *testing.T, k int) {
 	path := filepath.Join(t.TempDir(), "entries.db")
-	s, db := entOpen(t, path)
+	s, db := entOpenK(t, path, k)
 	defer func() { db.Close() }()
 	entered, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
@@ -75,20 +82,12 @@ func TestEntriesRerun(t *testing.T) {
 			if runs++; runs > 1 {
 				return boom
 			}
-			e, err := checkin.CheckAdmit(entry("x", 1, 30), 10)
+			out, err := admitIn(s, tx, entry("x", 1, 30), 10)
 			if err != nil {
 				return err
 			}
-			p, err := entPrepare(&e)
-			if err != nil {
-				return err
-			}
-			a := &entAdmit{e: e, p: p, max: 10}
-			if err := s.admit(tx, a); err != nil {
-				return err
-			}
-			if a.out.Count != 3 {
-				return fmt.Errorf("the failing change counted %d, want 3", a.out.Count)
+			if out.Count != 3 {
+				return fmt.Errorf("the failing change counted %d, want 3", out.Count)
 			}
 			return nil
 		})}
@@ -156,6 +155,24 @@ func TestEntriesRerun(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, db = entOpen(t, path)
+	s, db = entOpenK(t, path, k)
 	check(s, "after a reopen")
+}
+
+// admitIn admits e in the update function's transaction tx, as Admit does in
+// its own change.
+func admitIn(s *Entries, tx *bbolt.Tx, e checkin.Entry, max int) (checkin.Admission, error) {
+	e, err := checkin.CheckAdmit(e, max)
+	if err != nil {
+		return checkin.Admission{}, err
+	}
+	p, err := entPrepare(&e)
+	if err != nil {
+		return checkin.Admission{}, err
+	}
+	a := &entAdmit{e: e, p: p, max: max}
+	if err := s.admit(tx, a); err != nil {
+		return checkin.Admission{}, err
+	}
+	return a.out, nil
 }

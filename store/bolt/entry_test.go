@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -22,27 +23,60 @@ func entOpen(t *testing.T, path string) (*Entries, *DB) {
 	return s, db
 }
 
+// entTB is what entOpenK needs of a test (a *testing.T or a *rapid.T).
+type entTB interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+// entOpenK opens the entry store of the file with the checkpoint size k.
+func entOpenK(t entTB, path string, k int) (*Entries, *DB) {
+	t.Helper()
+	db, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.entries(k)
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	return s, db
+}
+
+// entSizes are the checkpoint sizes the suites run with: the default, and
+// small ones, so that checkpoints happen all the time (with 1, at every entry).
+var entSizes = []int{entCheckpoint, 1, 3}
+
 func TestEntries(t *testing.T) {
-	storetest.TestEntries(t, func(t *testing.T) checkin.Store {
-		s, db := entOpen(t, filepath.Join(t.TempDir(), "entries.db"))
-		t.Cleanup(func() { db.Close() })
-		return s
-	})
+	for _, k := range entSizes {
+		t.Run(fmt.Sprint("K=", k), func(t *testing.T) {
+			storetest.TestEntries(t, func(t *testing.T) checkin.Store {
+				s, db := entOpenK(t, filepath.Join(t.TempDir(), "entries.db"), k)
+				t.Cleanup(func() { db.Close() })
+				return s
+			})
+		})
+	}
 }
 
 func TestEntriesReopen(t *testing.T) {
-	storetest.TestEntriesReopen(t, func(t *testing.T) (checkin.Store, func() checkin.Store) {
-		path := filepath.Join(t.TempDir(), "entries.db")
-		s, db := entOpen(t, path)
-		t.Cleanup(func() { db.Close() })
-		return s, func() checkin.Store {
-			if err := db.Close(); err != nil {
-				t.Fatal(err)
-			}
-			s, db = entOpen(t, path)
-			return s
-		}
-	})
+	for _, k := range entSizes {
+		t.Run(fmt.Sprint("K=", k), func(t *testing.T) {
+			storetest.TestEntriesReopen(t, func(t *testing.T) (checkin.Store, func() checkin.Store) {
+				path := filepath.Join(t.TempDir(), "entries.db")
+				s, db := entOpenK(t, path, k)
+				t.Cleanup(func() { db.Close() })
+				return s, func() checkin.Store {
+					if err := db.Close(); err != nil {
+						t.Fatal(err)
+					}
+					s, db = entOpenK(t, path, k)
+					return s
+				}
+			})
+		})
+	}
 }
 
 // TestEntriesManyCounts: a ticket admitted past 127 entries (where the count

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package bolt
+
+import "time"
+
+func entProcessCPU() (time.Duration, bool) { return 0, false }
