@@ -18,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/piaowu/wht93"
+	"github.com/piaowu/wht93/internal/cputime"
 	"github.com/piaowu/wht93/inventory"
 	"github.com/piaowu/wht93/session"
 	"github.com/piaowu/wht93/store/bolt"
@@ -90,7 +91,6 @@ type rushResult struct {
 	holds   []time.Duration
 }
 
-
 // rush runs one on-sale rush on a store that has no chart yet.
 func rush(b *testing.B, st inventory.Store, c *inventory.Chart, s session.Session, auths []session.Authorization) rushResult {
 	sales, err := inventory.New(st, inventory.Config{Session: s, Chart: c, Channels: auths})
@@ -159,11 +159,11 @@ func rush(b *testing.B, st inventory.Store, c *inventory.Chart, s session.Sessio
 			buy(i)
 		}()
 	}
-	cpu0, _ := processCPU()
+	cpu0, _ := cputime.Process()
 	t0 := time.Now()
 	close(start)
 	wg.Wait()
-	cpu1, _ := processCPU()
+	cpu1, _ := cputime.Process()
 	res := rushResult{elapsed: time.Since(t0), cpu: cpu1 - cpu0}
 	select {
 	case err := <-errs:

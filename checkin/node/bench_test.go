@@ -18,6 +18,7 @@ import (
 	"github.com/piaowu/wht93/checkin"
 	"github.com/piaowu/wht93/checkin/gatesim"
 	"github.com/piaowu/wht93/checkin/node"
+	"github.com/piaowu/wht93/internal/cputime"
 	"github.com/piaowu/wht93/store/bolt"
 	"github.com/piaowu/wht93/store/memory"
 	"github.com/piaowu/wht93/store/postgres"
@@ -85,7 +86,7 @@ func benchDecisions(b *testing.B, st checkin.Store, shuffled bool) {
 	b.ReportAllocs()
 	b.SetParallelism(50) // × GOMAXPROCS (2 here) = 100 gates
 	b.ResetTimer()
-	cpu0, cpuOK := processCPU()
+	cpu0, cpuOK := cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		gate, scans := gates.Add(1), 0
 		for pb.Next() {
@@ -109,7 +110,7 @@ func benchDecisions(b *testing.B, st checkin.Store, shuffled bool) {
 		}
 	})
 	b.StopTimer()
-	cpu1, _ := processCPU()
+	cpu1, _ := cputime.Process()
 	if refused.Load() > 0 {
 		b.Fatalf("%d scans refused", refused.Load())
 	}

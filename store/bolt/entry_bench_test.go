@@ -14,6 +14,7 @@ import (
 
 	"github.com/piaowu/wht93"
 	"github.com/piaowu/wht93/checkin"
+	"github.com/piaowu/wht93/internal/cputime"
 )
 
 // BenchmarkEntriesAdmit: 100 goroutines admit entries to 80,000 tickets
@@ -56,7 +57,7 @@ func benchEntriesAdmit(b *testing.B, shuffled bool, k int) {
 	b.ReportAllocs()
 	b.SetParallelism(50)
 	b.ResetTimer()
-	cpu0, cpuOK := entProcessCPU()
+	cpu0, cpuOK := cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		gate, scans := gates.Add(1), 0
 		for pb.Next() {
@@ -75,7 +76,7 @@ func benchEntriesAdmit(b *testing.B, shuffled bool, k int) {
 		}
 	})
 	b.StopTimer()
-	cpu1, _ := entProcessCPU()
+	cpu1, _ := cputime.Process()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "admits/s")
 	if cpuOK {
 		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/1e3/float64(b.N), "cpu-µs/admit")

@@ -1,15 +1,13 @@
 //go:build unix
 
-package node_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the CPU time (user and system) the process has used, for
-// the benchmarks' CPU per decision; ok is false where it cannot be read.
-func processCPU() (d time.Duration, ok bool) {
+func process() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false

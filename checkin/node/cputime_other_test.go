@@ -1,8 +1,0 @@
-//go:build !unix
-
-package node_test
-
-import "time"
-
-// processCPU is not available here: the benchmarks omit CPU per decision.
-func processCPU() (time.Duration, bool) { return 0, false }

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package bolt
-
-import "time"
-
-func entProcessCPU() (time.Duration, bool) { return 0, false }
