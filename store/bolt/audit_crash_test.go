@@ -1,17 +1,14 @@
 package bolt
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -96,47 +93,23 @@ func TestAuditCrash(t *testing.T) {
 	acked := map[uint64]string{}
 	ctx := context.Background()
 	for round := range rounds {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestAuditCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), auditCrashEnv+"="+path, auditCrashRound+"="+strconv.Itoa(round))
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		env := []string{auditCrashEnv + "=" + path, auditCrashRound + "=" + strconv.Itoa(round)}
 		killAt := 1 + rng.IntN(400) // acknowledgements to wait for
-		sc := bufio.NewScanner(out)
-		n, killed := 0, false
-		for sc.Scan() {
-			seqText, content, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "ack "), " ")
-			if !ok || !strings.HasPrefix(sc.Text(), "ack ") {
-				continue // the test framework's own lines
+		crashChild(t, "TestAuditCrashChild", env, killAt, func(text string) bool {
+			seqText, content, ok := strings.Cut(strings.TrimPrefix(text, "ack "), " ")
+			if !ok || !strings.HasPrefix(text, "ack ") {
+				return false
 			}
 			seq, err := strconv.ParseUint(seqText, 10, 64)
 			if err != nil {
-				t.Fatalf("round %d: child printed %q", round, sc.Text())
+				t.Fatalf("round %d: child printed %q", round, text)
 			}
 			if prev, dup := acked[seq]; dup {
 				t.Fatalf("round %d: sequence %d acknowledged twice (%s, then %s)", round, seq, prev, content)
 			}
 			acked[seq] = content
-			if n++; n == killAt && !killed {
-				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-					t.Fatal(err)
-				}
-				killed = true // lines already in the pipe were acknowledged too: read on
-			}
-		}
-		err = cmd.Wait()
-		if !killed {
-			t.Fatalf("round %d: child ended by itself after %d acknowledgements: %v; stderr:\n%s", round, n, err, stderr.String())
-		}
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-			t.Fatalf("round %d: child did not die of SIGKILL: %v; stderr:\n%s", round, err, stderr.String())
-		}
+			return true
+		})
 
 		l, db, err := OpenAuditLog(path, nil)
 		if err != nil {

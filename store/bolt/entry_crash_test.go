@@ -1,13 +1,11 @@
 package bolt
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -155,62 +153,36 @@ func TestEntriesCrash(t *testing.T) {
 		if round%3 == 1 {
 			killIn = 1 + rng.IntN(4)
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestEntriesCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), entCrashEnv+"="+path, entCrashRound+"="+strconv.Itoa(round), entCrashKill+"="+strconv.Itoa(killIn))
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		stdin, err := cmd.StdinPipe() // closed when this process ends: the child then exits
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stdin.Close()
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		env := []string{entCrashEnv + "=" + path, entCrashRound + "=" + strconv.Itoa(round), entCrashKill + "=" + strconv.Itoa(killIn)}
 		killAt := 1 + rng.IntN(300)
 		if killIn > 0 {
 			killAt = -1 // the child kills itself in a checkpoint
 		}
-		sc := bufio.NewScanner(out)
-		n, killed, ckKilled := 0, false, false
-		for sc.Scan() {
-			if sc.Text() == "checkpoint-kill" {
+		ckKilled := false
+		crashChild(t, "TestEntriesCrashChild", env, killAt, func(text string) bool {
+			if text == "checkpoint-kill" {
 				ckKilled = true
-				continue
+				return false
 			}
-			f := strings.Fields(sc.Text())
+			f := strings.Fields(text)
 			if len(f) != 4 || f[0] != "ack" {
-				continue // the test framework's own lines
+				return false // the test framework's own lines
 			}
 			count, err := strconv.Atoi(f[3])
 			if err != nil {
-				t.Fatalf("round %d: child printed %q", round, sc.Text())
+				t.Fatalf("round %d: child printed %q", round, text)
 			}
 			a := ack{f[2], count}
 			if prev, ok := acked[f[1]]; ok && prev != a {
 				t.Fatalf("round %d: id %s acknowledged as %v, then as %v", round, f[1], prev, a)
 			}
 			acked[f[1]] = a
-			if n++; n == killAt && !killed {
-				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-					t.Fatal(err)
-				}
-				killed = true // lines already in the pipe were acknowledged too: read on
-			}
-		}
-		err = cmd.Wait()
+			return true
+		})
 		if ckKilled {
 			ckKills++
-		}
-		if !killed && !ckKilled {
-			t.Fatalf("round %d: child ended by itself after %d acknowledgements: %v; stderr:\n%s", round, n, err, stderr.String())
-		}
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-			t.Fatalf("round %d: child did not die of SIGKILL: %v; stderr:\n%s", round, err, stderr.String())
+		} else if killIn > 0 {
+			t.Fatalf("round %d: the child was to kill itself in a checkpoint and did not say so", round)
 		}
 
 		db, err := Open(path, nil)

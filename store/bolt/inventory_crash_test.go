@@ -1,18 +1,15 @@
 package bolt
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -150,20 +147,9 @@ func TestInventoryCrash(t *testing.T) {
 	refunded := map[int64]bool{}
 	rng := rand.New(rand.NewPCG(7, 7))
 	for iter := range 4 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestInventoryCrashChild$")
-		cmd.Env = append(os.Environ(), invCrashPathEnv+"="+path, invCrashIterEnv+"="+strconv.Itoa(iter))
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		kill := 20 + rng.IntN(200)
-		sc := bufio.NewScanner(out)
-		lines := 0
-		for sc.Scan() {
-			f := strings.Fields(sc.Text())
+		env := []string{invCrashPathEnv + "=" + path, invCrashIterEnv + "=" + strconv.Itoa(iter)}
+		crashChild(t, "TestInventoryCrashChild", env, 20+rng.IntN(200), func(text string) bool {
+			f := strings.Fields(text)
 			switch {
 			case len(f) == 4 && f[0] == "S":
 				serial, _ := strconv.ParseInt(f[1], 10, 64)
@@ -173,18 +159,10 @@ func TestInventoryCrash(t *testing.T) {
 				serial, _ := strconv.ParseInt(f[1], 10, 64)
 				refunded[serial] = true
 			default:
-				cmd.Process.Kill()
-				cmd.Wait()
-				t.Fatalf("child: %s", sc.Text())
+				t.Fatalf("child: %s", text)
 			}
-			if lines++; lines == kill {
-				cmd.Process.Signal(syscall.SIGKILL)
-			}
-		}
-		cmd.Wait()
-		if lines < kill {
-			t.Fatalf("child stopped after %d lines, before the kill", lines)
-		}
+			return true
+		})
 		invCrashCheck(t, path, sold, refunded)
 	}
 }

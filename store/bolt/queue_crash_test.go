@@ -1,17 +1,14 @@
 package bolt
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -153,32 +150,13 @@ func TestCrash(t *testing.T) {
 			k := lastKeys[rng.IntN(len(lastKeys))]
 			dups = append(dups, k+"="+strconv.FormatUint(keys[k], 10))
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashPathEnv+"="+path, crashIterEnv+"="+strconv.Itoa(iter),
-			crashDupsEnv+"="+strings.Join(dups, ","))
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		killAfter := rng.IntN(400) // lines; 0 kills it at once
-		if killAfter == 0 {
-			cmd.Process.Signal(syscall.SIGKILL)
-		}
-		sc := bufio.NewScanner(out)
-		lines := 0
+		env := []string{crashPathEnv + "=" + path, crashIterEnv + "=" + strconv.Itoa(iter),
+			crashDupsEnv + "=" + strings.Join(dups, ",")}
 		lastKeys = lastKeys[:0]
-		for sc.Scan() {
-			lines++
-			if lines == killAfter {
-				cmd.Process.Signal(syscall.SIGKILL)
-			}
-			f := strings.Fields(sc.Text())
+		crashChild(t, "TestCrashChild", env, rng.IntN(400), func(text string) bool {
+			f := strings.Fields(text)
 			if len(f) == 0 {
-				continue
+				return false
 			}
 			switch f[0] {
 			case "E", "D":
@@ -192,10 +170,12 @@ func TestCrash(t *testing.T) {
 				seq, _ := strconv.ParseUint(f[1], 10, 64)
 				acked[seq] = true
 			case "X":
-				t.Fatalf("iteration %d: child failed: %s", iter, sc.Text())
+				t.Fatalf("iteration %d: child failed: %s", iter, text)
+			default:
+				return false
 			}
-		}
-		cmd.Wait()
+			return true
+		})
 		checkCrashFile(t, iter, path, keys, acked)
 	}
 }
