@@ -60,7 +60,8 @@ func TestBook(t *testing.T) {
 }
 
 // TestBookReplica: a replica that pulls changes page by page, in any
-// interleaving with updates, ends equal to the book (a rapid property).
+// interleaving with updates (code digests recorded included), ends equal to
+// the book (a rapid property).
 func TestBookReplica(t *testing.T) {
 	w := newWorld(t)
 	var tks []ticket.Ticket
@@ -89,7 +90,7 @@ func TestBookReplica(t *testing.T) {
 		}
 		for range rapid.IntRange(1, 40).Draw(rt, "steps") {
 			i := rapid.IntRange(0, len(state)-1).Draw(rt, "ticket")
-			switch rapid.IntRange(0, 3).Draw(rt, "op") {
+			switch rapid.IntRange(0, 4).Draw(rt, "op") {
 			case 0:
 				must[int](rt)(src.Put(checkin.PassOf(&state[i])))
 			case 1:
@@ -104,6 +105,16 @@ func TestBookReplica(t *testing.T) {
 				}
 			case 3:
 				pull(rapid.IntRange(1, 3).Draw(rt, "limit"))
+			case 4: // the live code's digest, of one of two signings of the version
+				if state[i].Status == ticket.Valid {
+					p := checkin.PassOf(&state[i])
+					nb := at(10+rapid.IntRange(0, 1).Draw(rt, "signing"), 12, 0)
+					text := must[string](rt)(w.signer.Sign(must[ticket.Credential](rt)(ticket.CredentialOf(&state[i], nb))))
+					if err := p.SetCredential(text); err != nil {
+						rt.Fatal(err)
+					}
+					must[int](rt)(src.Put(p))
+				}
 			}
 		}
 		for {

@@ -126,8 +126,9 @@ func (c *Checker) Node() string { return c.node }
 // The checks, in order, each refusing with its rule: the scan is complete
 // (ErrScan); its method is allowed (ErrMethod); entry is open at s.At
 // (ErrNotOpen, ErrExpired after the session's end, ErrClosed after the last
-// entry); the code reads (ErrUnreadable), its signature verifies (ErrForged)
-// and it is valid now (ErrNotOpen, ErrExpired); it is of this session
+// entry); the code reads (ErrUnreadable), its signature verifies (ErrForged;
+// not checked again for the code its pass records, see Pass.CodeDigest) and
+// it is valid now (ErrNotOpen, ErrExpired); it is of this session
 // (ErrWrongSession) and a ticket the system knows (ErrUnknown); the ticket is
 // not refunded or void (ErrRefunded, ErrVoid) and the code is its live one
 // (ErrSuperseded); under 人票证合一 the holder's document and the person match
@@ -228,8 +229,20 @@ func (c *Checker) candidates(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
 	return c.byCode(s, l)
 }
 
+// byCode decides a scanned code. The code is decoded first, to find its pass
+// and the digest of the ticket's code as the online side issued it: a code
+// equal to it byte for byte is verified without its signature
+// (ticket.Verifier.VerifyKnown; see Pass.CodeDigest), any other with it, and
+// the refusals are the same either way.
 func (c *Checker) byCode(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
-	cred, err := c.verifier.Verify(s.Credential, s.At, l)
+	signed, err := ticket.ParseCredential(s.Credential)
+	var p Pass
+	known := false
+	var cred ticket.Credential
+	if err == nil {
+		p, known = l.Pass(signed.Ticket)
+		cred, err = c.verifier.VerifyKnown(s.Credential, s.At, l, p.CodeDigest)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, ticket.ErrCredentialFormat):
@@ -241,8 +254,7 @@ func (c *Checker) byCode(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
 	case errors.Is(err, ticket.ErrCredentialExpired):
 		return nil, ErrExpired.At("credential", clip(s.Credential))
 	case errors.Is(err, ticket.ErrCredentialRevoked):
-		signed, _ := ticket.ParseCredential(s.Credential)
-		if p, ok := l.Pass(signed.Ticket); ok {
+		if known {
 			if v := c.closed(&p); v != nil {
 				return []Pass{p}, v
 			}
@@ -257,8 +269,7 @@ func (c *Checker) byCode(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
 			"演出票属于场次 "+cred.Session().String()+"，不属于本场次，不可检票入场",
 			"the ticket is for session "+cred.Session().String()+", not this one: no entry")
 	}
-	p, ok := l.Pass(cred.Ticket)
-	if !ok {
+	if !known {
 		return nil, ErrUnknown.At("ticket", cred.Ticket.String())
 	}
 	if v := c.closed(&p); v != nil {

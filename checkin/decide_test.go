@@ -17,9 +17,20 @@ import (
 )
 
 // TestDecideReasons runs one scan per reason through Enter and Decide and
-// checks the rule, the messages and that nothing was counted.
+// checks the rule, the messages and that nothing was counted: with passes
+// that record their codes' digests (the signature of a recorded code is not
+// checked again) and without.
 func TestDecideReasons(t *testing.T) {
+	for _, digests := range []bool{false, true} {
+		t.Run(map[bool]string{false: "signatures", true: "digests"}[digests], func(t *testing.T) {
+			testDecideReasons(t, digests)
+		})
+	}
+}
+
+func testDecideReasons(t *testing.T, digests bool) {
 	w := newWorld(t)
+	w.digests = digests
 	doors := at(20, 19, 0)
 	_, good := w.issue(&w.sess, idZhang)
 	refunded, refCred := w.issue(&w.sess, idZhang)

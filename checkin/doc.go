@@ -24,7 +24,9 @@
 //   - Entry.Checking gives the data of Appendix A's /report/checking.
 //   - Pass and Book: the gate's view of a ticket (no personal data) and a
 //     session's passes with a numbered change log, which a LAN node's replica
-//     pulls incrementally.
+//     pulls incrementally. A pass may record the digest of the code the online
+//     side issued (Pass.SetCredential): that exact code is then decided
+//     without verifying its signature again, the cost of a decision.
 //   - Resolve: when LAN nodes cut off from each other admit the same ticket,
 //     every entry counts (the people are inside); Resolve says, the same way
 //     everywhere, which the maximum allowed and which went over it.
@@ -41,7 +43,9 @@
 //	policy, err := checkin.NewPolicy(&sess, checkin.Rules{MaxEntries: 1})
 //	checker, err := checkin.NewChecker("online", policy, verifier) // ticket.NewVerifier(public keys)
 //	book := checkin.NewBook(sess.Code)
-//	book.Put(checkin.PassOf(&t))                 // as tickets are issued, refunded, re-issued
+//	p := checkin.PassOf(&t)                      // as tickets are issued, refunded, re-issued
+//	err = p.SetCredential(qrText)                // the code just issued: its signature is not checked again
+//	book.Put(p)
 //	d, err := checker.Enter(ctx, store, checkin.Scan{ID: scanID, Method: checkin.QR,
 //		Credential: qrText, Gate: "东1", Device: "东1-01", At: now}, book)
 //	if !d.Accepted {

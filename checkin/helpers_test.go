@@ -62,6 +62,9 @@ type world struct {
 	verifier *ticket.Verifier
 	book     *checkin.Book
 	n        int
+	// digests: issue records each code's digest in its pass, as an online
+	// side does (Pass.SetCredential).
+	digests bool
 }
 
 var signingKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{0x42}, ed25519.SeedSize))
@@ -104,12 +107,20 @@ func (w *world) doc(number string) realname.Document {
 }
 
 // issue sells a ticket of s to a holder with the document number (a real-name
-// e-ticket), puts its pass in the book when s is the world's session, and
-// returns it with its credential text.
+// e-ticket), puts its pass in the book when s is the world's session (with
+// the code's digest when w.digests), and returns it with its credential text.
 func (w *world) issue(s *session.Session, number string) (ticket.Ticket, string) {
 	tk, cred := w.mint(s, number)
 	if s.Code == w.sess.Code {
-		w.put(&tk)
+		p := checkin.PassOf(&tk)
+		if w.digests {
+			if err := p.SetCredential(cred); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+		if _, err := w.book.Put(p); err != nil {
+			w.t.Fatal(err)
+		}
 	}
 	return tk, cred
 }

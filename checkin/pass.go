@@ -1,6 +1,8 @@
 package checkin
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"strconv"
 	"time"
@@ -15,7 +17,8 @@ import (
 // entry needs — the code (and so the session), the management system's session
 // id and price tier (for /report/checking), the real-name mode and the holder's
 // blind index (for ID-card entry and 人票证合一), the status, the live credential
-// version and paper serial, and the end of validity. It holds no personal data
+// version and paper serial, the end of validity, and the digest of the live
+// credential text when the issuing side recorded it. It holds no personal data
 // in the clear, not even encrypted: a LAN node's replica is a list of passes.
 //
 // A Pass is a plain, comparable value, safe for concurrent use.
@@ -34,9 +37,23 @@ type Pass struct {
 	Version     uint32
 	PaperSerial uint32
 	NotAfter    time.Time
+	// CodeDigest is the SHA-256 digest of the ticket's live credential text
+	// (ticket.CredentialDigest), as the side that issued it recorded it; zero
+	// when unknown. A scanned code equal to it byte for byte skips the
+	// signature check (ticket.Verifier.VerifyKnown), the cost of a decision:
+	// the passes come from the online side, which is trusted to say which
+	// tickets exist at all, and a code with the recorded digest is the code it
+	// issued (making another text with the same SHA-256 digest is infeasible),
+	// whose signature was checked when it was made. Everything else is checked
+	// as for any code: its key id, validity, version, session, the ticket's
+	// status, entries and holder. A different code — altered, forged, or
+	// another genuine version — gets the full check. Set it with
+	// [Pass.SetCredential] when the code is issued or re-issued.
+	CodeDigest [sha256.Size]byte
 }
 
-// PassOf returns the pass of a ticket record.
+// PassOf returns the pass of a ticket record. It cannot know the ticket's
+// credential text: record it with [Pass.SetCredential].
 func PassOf(t *ticket.Ticket) Pass {
 	return Pass{
 		Ticket: t.Code, SessionID: t.SessionID, Tier: t.Tier, RealName: t.RealName,
@@ -44,6 +61,29 @@ func PassOf(t *ticket.Ticket) Pass {
 		NotAfter: t.NotAfter,
 	}
 }
+
+// SetCredential records the digest of text, the ticket's live credential as
+// it was just issued or re-issued (a transfer, a reprint), in p.CodeDigest.
+// The text must be a credential of p's ticket at p's version: it is decoded,
+// not verified (the issuing side signed it). A bad text is an ErrPass
+// violation and changes nothing.
+func (p *Pass) SetCredential(text string) error {
+	s, err := ticket.ParseCredential(text)
+	switch {
+	case err != nil:
+		return ErrPass.Atf("credential", clip(text), "电子票凭证无法解读", "the credential does not decode")
+	case s.Ticket != p.Ticket:
+		return ErrPass.Atf("credential", clip(text), "电子票凭证属于另一张演出票 "+s.Ticket.String(), "the credential is of another ticket, "+s.Ticket.String())
+	case s.Version != p.Version:
+		v := strconv.FormatUint(uint64(s.Version), 10)
+		return ErrPass.Atf("credential", clip(text), "电子票凭证为第 "+v+" 版，不是演出票的当前版本", "the credential is version "+v+", not the ticket's current one")
+	}
+	p.CodeDigest = ticket.CredentialDigest(text)
+	return nil
+}
+
+// HasCodeDigest reports whether the pass records its credential's digest.
+func (p *Pass) HasCodeDigest() bool { return p.CodeDigest != [sha256.Size]byte{} }
 
 // HasHolder reports whether the pass names a real-name holder.
 func (p *Pass) HasHolder() bool { return p.Holder != realname.BlindIndex{} }
@@ -90,7 +130,10 @@ func (p *Pass) Validate() error {
 // newer reports whether p should replace q of the same ticket in a replica:
 // passes only move forward — a refund or a voiding is final, and a valid
 // pass replaces another only with a version not below it — so that updates
-// applied in any order leave the same pass.
+// applied in any order leave the same pass. Of two valid passes of the same
+// version and paper serial, one with a credential digest replaces one
+// without, and of two digests (the version signed twice: both codes are
+// genuine and live) the greater bytewise stays, so that replicas agree.
 func (p *Pass) newer(q *Pass) bool {
 	switch {
 	case q.Status != ticket.Valid && p.Status != ticket.Valid:
@@ -100,25 +143,42 @@ func (p *Pass) newer(q *Pass) bool {
 	case p.Status != ticket.Valid:
 		return true
 	}
-	return p.Version > q.Version || (p.Version == q.Version && p.PaperSerial > q.PaperSerial)
+	switch {
+	case p.Version != q.Version:
+		return p.Version > q.Version
+	case p.PaperSerial != q.PaperSerial:
+		return p.PaperSerial > q.PaperSerial
+	}
+	return bytes.Compare(p.CodeDigest[:], q.CodeDigest[:]) > 0
 }
 
-const passFormat = 1
+// The formats of a pass's encoding: 1 without a credential digest, 2 with one.
+const (
+	passFormat       = 1
+	passFormatDigest = 2
+)
 
 // MarshalBinary encodes the pass, compactly, for a replica's transport and
-// storage: a format byte (1), the ticket code, session id and tier as strings,
+// storage: a format byte, the ticket code, session id and tier as strings,
 // the real-name mode and status as bytes, the version and paper serial as
-// uvarints, the end of validity in microseconds, and a byte saying whether the
-// 32-byte holder index follows. Strings are a uvarint length and UTF-8 bytes.
+// uvarints, the end of validity in microseconds, a byte saying whether the
+// 32-byte holder index follows, and, in format 2, the 32-byte credential
+// digest. Strings are a uvarint length and UTF-8 bytes. A pass without a
+// digest is written in format 1, as before format 2 existed, and one with a
+// digest in format 2: one pass, one encoding. UnmarshalBinary reads both.
 func (p Pass) MarshalBinary() ([]byte, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return p.appendBinary(make([]byte, 0, 96)), nil
+	return p.appendBinary(make([]byte, 0, 128)), nil
 }
 
 func (p *Pass) appendBinary(b []byte) []byte {
-	b = append(b, passFormat)
+	if p.HasCodeDigest() {
+		b = append(b, passFormatDigest)
+	} else {
+		b = append(b, passFormat)
+	}
 	b = appendString(b, p.Ticket.String())
 	b = appendString(b, p.SessionID)
 	b = appendString(b, p.Tier)
@@ -131,6 +191,9 @@ func (p *Pass) appendBinary(b []byte) []byte {
 		b = append(b, p.Holder[:]...)
 	} else {
 		b = append(b, 0)
+	}
+	if p.HasCodeDigest() {
+		b = append(b, p.CodeDigest[:]...)
 	}
 	return b
 }
@@ -152,7 +215,8 @@ func (p *Pass) UnmarshalBinary(b []byte) error {
 
 func (d *decoder) pass() (Pass, error) {
 	var p Pass
-	if f := d.byte("format"); d.err == nil && f != passFormat {
+	f := d.byte("format")
+	if d.err == nil && f != passFormat && f != passFormatDigest {
 		d.fail("format")
 	}
 	code := d.string("ticket")
@@ -172,6 +236,12 @@ func (d *decoder) pass() (Pass, error) {
 		}
 	case h != 0:
 		d.fail("holder")
+	}
+	if f == passFormatDigest {
+		copy(p.CodeDigest[:], d.bytes(sha256.Size, "codeDigest"))
+		if d.err == nil && !p.HasCodeDigest() {
+			d.fail("codeDigest") // a pass without a digest is written in format 1
+		}
 	}
 	if d.err != nil {
 		return Pass{}, d.err

@@ -27,6 +27,10 @@ type FixtureOptions struct {
 	// Seed makes the fixture: the same seed gives the same keys, documents and
 	// tickets.
 	Seed uint64
+	// NoCodeDigests leaves the credential digests out of the book's passes
+	// (Fixture.CodeDigests false): every code's signature is then verified at
+	// the gate, as when the issuing side records no digest.
+	NoCodeDigests bool
 }
 
 // Fixture is a session ready for check-in, made up for simulation and tests:
@@ -57,6 +61,12 @@ type Fixture struct {
 	RefundedCredentials, VoidCredentials []string
 	// OtherCredentials are credentials of tickets of the Other session.
 	OtherCredentials []string
+	// CodeDigests says whether Book records each pass's credential digest
+	// (checkin.Pass.SetCredential), as an online side does when it issues
+	// the codes, so that gates verify those codes without their signature.
+	// NewFixture sets it unless FixtureOptions.NoCodeDigests; to compare, copy
+	// the fixture and change it in the copy.
+	CodeDigests bool
 }
 
 // Doors is when the gates open in the fixture: an hour before the start.
@@ -99,7 +109,7 @@ func NewFixture(o FixtureOptions) (*Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Fixture{Signer: signer, Verifier: verifier, Indexer: ix}
+	f := &Fixture{Signer: signer, Verifier: verifier, Indexer: ix, CodeDigests: !o.NoCodeDigests}
 	if f.Session, err = fixtureSession("sim-1", "110101001012025052001", 19); err != nil {
 		return nil, err
 	}
@@ -174,13 +184,21 @@ func NewFixture(o FixtureOptions) (*Fixture, error) {
 	return f, nil
 }
 
-// Book returns a new book of the session's passes: valid, refunded and void.
+// Book returns a new book of the session's passes: valid, refunded and void,
+// with their credential digests when f.CodeDigests.
 func (f *Fixture) Book() (*checkin.Book, error) {
 	b := checkin.NewBook(f.Session.Code)
 	ps := make([]checkin.Pass, 0, len(f.Tickets)+len(f.Refunded)+len(f.Void))
-	for _, ts := range [][]ticket.Ticket{f.Tickets, f.Refunded, f.Void} {
+	for k, ts := range [][]ticket.Ticket{f.Tickets, f.Refunded, f.Void} {
+		texts := [][]string{f.Credentials, f.RefundedCredentials, f.VoidCredentials}[k]
 		for i := range ts {
-			ps = append(ps, checkin.PassOf(&ts[i]))
+			p := checkin.PassOf(&ts[i])
+			if f.CodeDigests {
+				if err := p.SetCredential(texts[i]); err != nil {
+					return nil, err
+				}
+			}
+			ps = append(ps, p)
 		}
 	}
 	if _, err := b.Put(ps...); err != nil {

@@ -50,7 +50,7 @@ func benchFixture(b *testing.B) *gatesim.Fixture {
 
 // benchDecisions runs 100 gates (b.SetParallelism) scanning distinct tickets
 // at a LAN node on st. The maximum is high enough that every decision admits
-// and writes an entry: each one is a durable decision (verified signature,
+// and writes an entry: each one is a durable decision (verified code,
 // atomic count, committed entry).
 //
 // The tickets come in the order of their codes and the scan ids in the order
@@ -58,8 +58,18 @@ func benchFixture(b *testing.B) *gatesim.Fixture {
 // a crowd arrives, and each gate numbers its own scans ("g7-1234"), so that
 // the keys a store indexes by ticket and by scan id are spread over its index
 // instead of following each other.
+//
+// The book records the codes' digests (gatesim.Fixture.CodeDigests), so that
+// a decision does not verify the signature of a code the online side issued;
+// WHT93_BENCH_NO_CODE_DIGESTS=1 leaves them out, to compare with every
+// signature verified.
 func benchDecisions(b *testing.B, st checkin.Store, shuffled bool) {
 	f := benchFixture(b)
+	if os.Getenv("WHT93_BENCH_NO_CODE_DIGESTS") == "1" {
+		plain := *f
+		plain.CodeDigests = false
+		f = &plain
+	}
 	order := make([]int, benchTickets)
 	for i := range order {
 		order[i] = i
@@ -146,7 +156,8 @@ func BenchmarkLANShuffledDecisionsBolt(b *testing.B) {
 }
 
 // BenchmarkLANDecisionsMemory: the same without durability, for the cost of
-// the decision itself (Ed25519 verification dominates).
+// the decision itself (Ed25519 verification dominates when the codes'
+// digests are left out).
 func BenchmarkLANDecisionsMemory(b *testing.B) {
 	benchDecisions(b, memory.NewEntries(), false)
 }
