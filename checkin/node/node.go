@@ -79,6 +79,11 @@ type Config struct {
 	// heartbeat.
 	Flow    *checkin.FlowMonitor
 	Devices *checkin.DeviceMonitor
+	// Replica, when set, keeps a LAN node's replica of passes and its sync
+	// cursors across restarts (see [ReplicaStore]): New loads them, Sync saves
+	// each page of pass changes with the cursors as they advance. Only a LAN
+	// node takes one.
+	Replica ReplicaStore
 	// OnConflict, when set, is called with each ticket found entered more times
 	// than its maximum after entries admitted elsewhere arrive (two LAN nodes
 	// cut off from each other admitted it), and again when more such entries
@@ -122,7 +127,8 @@ type Cursors struct {
 // ErrNode is the rule that a node's configuration is complete.
 var ErrNode = wht93.NewRule("checkin.node", "检票节点配置不完整", "the check-in node's configuration is incomplete")
 
-// New returns a node configured by cfg.
+// New returns a node configured by cfg. With cfg.Replica, it loads the saved
+// passes into the book and starts from the saved cursors.
 func New(cfg Config) (*Node, error) {
 	var vs wht93.Violations
 	if cfg.Store == nil {
@@ -133,6 +139,9 @@ func New(cfg Config) (*Node, error) {
 	}
 	if cfg.Book != nil && cfg.Book.Session() != cfg.Policy.Session() {
 		vs = append(vs, ErrNode.Atf("book", cfg.Book.Session().String(), "演出票数据与检票规则不是同一场次", "the book is of another session than the policy"))
+	}
+	if cfg.Replica != nil && cfg.Mode != checkin.NetLAN {
+		vs = append(vs, ErrNode.Atf("replica", cfg.Mode.String(), "只有局域网节点保存演出票副本", "only a LAN node keeps a replica of passes"))
 	}
 	c, err := checkin.NewChecker(cfg.Name, cfg.Policy, cfg.Verifier)
 	if err != nil {
@@ -148,7 +157,38 @@ func New(cfg Config) (*Node, error) {
 	if b == nil {
 		b = checkin.NewBook(cfg.Policy.Session())
 	}
-	return &Node{cfg: cfg, checker: c, book: b, conflicts: map[codes.TicketCode]checkin.Conflict{}}, nil
+	n := &Node{cfg: cfg, checker: c, book: b, conflicts: map[codes.TicketCode]checkin.Conflict{}}
+	if cfg.Replica != nil {
+		ps, cur, err := cfg.Replica.Load(context.Background(), b.Session())
+		if err != nil {
+			return nil, fmt.Errorf("node %s: load replica: %w", cfg.Name, err)
+		}
+		if _, err := b.Put(ps...); err != nil {
+			return nil, fmt.Errorf("node %s: load replica: %w", cfg.Name, err)
+		}
+		n.cursor = cur
+	}
+	return n, nil
+}
+
+// save saves the current passes of the tickets of cs with the cursors c in
+// the replica store, if the node has one.
+func (n *Node) save(ctx context.Context, cs []checkin.PassChange, c Cursors) error {
+	if n.cfg.Replica == nil {
+		return nil
+	}
+	ps := make([]checkin.Pass, 0, len(cs))
+	seen := make(map[codes.TicketCode]bool, len(cs))
+	for _, ch := range cs {
+		if seen[ch.Pass.Ticket] {
+			continue
+		}
+		seen[ch.Pass.Ticket] = true
+		if p, ok := n.book.Pass(ch.Pass.Ticket); ok {
+			ps = append(ps, p)
+		}
+	}
+	return n.cfg.Replica.Save(ctx, n.book.Session(), ps, c)
 }
 
 // Name returns the node's name.
@@ -339,11 +379,14 @@ const syncPage = 5000
 // the session down, and the node's own entries up. It stops at the first
 // error and keeps what was done (the cursors advance only past what was
 // applied), so a Sync after a failed one goes on where it stopped. A node
-// that takes over from the other mode syncs first.
-func (n *Node) Sync(ctx context.Context, up Upstream) (SyncReport, error) {
+// that takes over from the other mode syncs first. With a [ReplicaStore], each
+// page of pass changes is saved with the advanced cursors in one step, and the
+// Down and Up cursors as they advance: a page that could not be saved stops
+// the Sync with the cursors where they were (its passes are in the book, and
+// are pulled and saved again by the next Sync).
+func (n *Node) Sync(ctx context.Context, up Upstream) (r SyncReport, _ error) {
 	n.syncMu.Lock()
 	defer n.syncMu.Unlock()
-	var r SyncReport
 	defer func() { r.Cursors = n.cursor }()
 	for {
 		p, err := up.Passes(ctx, n.cursor.Passes, syncPage)
@@ -362,7 +405,12 @@ func (n *Node) Sync(ctx context.Context, up Upstream) (SyncReport, error) {
 		if err != nil {
 			return r, fmt.Errorf("node %s: sync passes down: %w", n.cfg.Name, err)
 		}
-		n.cursor.Passes = p.Next
+		c := n.cursor
+		c.Passes = p.Next
+		if err := n.save(ctx, p.Changes, c); err != nil {
+			return r, fmt.Errorf("node %s: sync passes down: save replica: %w", n.cfg.Name, err)
+		}
+		n.cursor = c
 	}
 	for {
 		p, err := up.Entries(ctx, n.cursor.Down, syncPage)
@@ -379,7 +427,12 @@ func (n *Node) Sync(ctx context.Context, up Upstream) (SyncReport, error) {
 		if p.Next == n.cursor.Down {
 			break
 		}
-		n.cursor.Down = p.Next
+		c := n.cursor
+		c.Down = p.Next
+		if err := n.save(ctx, nil, c); err != nil {
+			return r, fmt.Errorf("node %s: sync entries down: save cursors: %w", n.cfg.Name, err)
+		}
+		n.cursor = c
 	}
 	for {
 		cs, err := n.cfg.Store.Changes(ctx, n.cursor.Up, syncPage)
@@ -402,7 +455,12 @@ func (n *Node) Sync(ctx context.Context, up Upstream) (SyncReport, error) {
 				return r, fmt.Errorf("node %s: sync entries up: %w", n.cfg.Name, err)
 			}
 		}
-		n.cursor.Up = cs[len(cs)-1].Seq
+		c := n.cursor
+		c.Up = cs[len(cs)-1].Seq
+		if err := n.save(ctx, nil, c); err != nil {
+			return r, fmt.Errorf("node %s: sync entries up: save cursors: %w", n.cfg.Name, err)
+		}
+		n.cursor = c
 	}
 	return r, nil
 }
