@@ -23,8 +23,10 @@
 //     [PrintRecord] each (who, when, why, the how-manieth print); a reprint voids
 //     the earlier paper; holders are masked on the face (6.3.5, E.2.6).
 //   - Layout: a [Layout] places fields with {variables} on pages of several sizes
-//     over background images; [Layout.Render] writes SVG in the layout's CJK font
-//     family (6.3.2.6, E.2.2.5).
+//     over background images, and QR symbols of a variable ([QRCode], normally
+//     the credential, for the gate's scanner); [Layout.Render] writes SVG in the
+//     layout's CJK font family, the QR symbols as vector modules (6.3.2.6,
+//     E.2.2.5).
 //   - Transfer: [Issuer.Transfer] changes a real-name holder only after the
 //     recipient's document is validated, their identity confirmed by the host
 //     ([Confirmation]) and the per-ID limit checked; the old code is revoked and a

@@ -123,14 +123,16 @@ type Layout struct {
 }
 
 // Page is one paper size of a layout: its size in millimetres, its background
-// image and its fields. Coordinates are millimetres from the top-left corner. A
-// Page is a plain value: safe for concurrent reads; copies share Fields.
+// image, its fields and its QR symbols (drawn over the fields, see [QRCode]).
+// Coordinates are millimetres from the top-left corner. A Page is a plain value:
+// safe for concurrent reads; copies share Fields and QRCodes.
 type Page struct {
-	Size       string  `json:"size"` // a name: "80x200", "A4"
-	Width      float64 `json:"width"`
-	Height     float64 `json:"height"`
-	Background Image   `json:"background,omitzero"`
-	Fields     []Field `json:"fields"`
+	Size       string   `json:"size"` // a name: "80x200", "A4"
+	Width      float64  `json:"width"`
+	Height     float64  `json:"height"`
+	Background Image    `json:"background,omitzero"`
+	Fields     []Field  `json:"fields"`
+	QRCodes    []QRCode `json:"qrCodes,omitempty"`
 }
 
 // Image is a background image: where it is (an http(s) URL, or the image itself as
@@ -214,6 +216,7 @@ func (l Layout) Clone() Layout {
 	l.Pages = slices.Clone(l.Pages)
 	for i := range l.Pages {
 		l.Pages[i].Fields = slices.Clone(l.Pages[i].Fields)
+		l.Pages[i].QRCodes = slices.Clone(l.Pages[i].QRCodes)
 	}
 	return l
 }
@@ -322,6 +325,9 @@ func (p *Page) check() wht93.Violations {
 				fmt.Sprintf("字段超出 %s×%s 毫米的票面", fmtMM(p.Width), fmtMM(p.Height)),
 				fmt.Sprintf("field lies outside the %s×%s mm page", fmtMM(p.Width), fmtMM(p.Height))))
 		}
+	}
+	for i, c := range p.QRCodes {
+		vs = append(vs, c.check(p, pageOK).In("qrCodes["+strconv.Itoa(i)+"]")...)
 	}
 	for _, n := range RequiredVariables() {
 		if !placed[n] {

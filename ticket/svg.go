@@ -18,6 +18,12 @@ const lineHeight = 1.25
 // font family, XML-escaped. Sizes are millimetres (width="80mm", a viewBox in
 // mm), font sizes points converted to millimetres.
 //
+// Then each QR symbol ([QRCode]) is drawn: a light square (the quiet zone) and
+// one path of unit squares, the dark modules, scaled to the square; no raster
+// image. A QR variable without a value or with an empty one (ErrLayoutValue), a
+// text too long for a QR symbol or modules narrower than QRMinModule (ErrLayoutQR)
+// is an error.
+//
 // A one-line field whose text would run off the page is condensed to fit (SVG
 // textLength); a wrapped field that would run past the bottom of the page is an
 // error (ErrLayoutOverflow), as is a layout that does not validate, an unknown
@@ -107,6 +113,16 @@ func (l *Layout) Render(size string, v Values) ([]byte, error) {
 			b.WriteString("</tspan>")
 		}
 		b.WriteString("</text>\n")
+	}
+	for i, c := range p.QRCodes {
+		field := "pages[" + size + "].qrCodes[" + itoa(i) + "]"
+		text, ok := v[c.Var]
+		if !ok || text == "" {
+			return nil, ErrLayoutValue.Atf(field, "{"+c.Var+"}", "二维码变量 {"+c.Var+"} 没有值", "the QR symbol's variable {"+c.Var+"} has no value")
+		}
+		if err := renderQR(&b, c, text, field); err != nil {
+			return nil, err
+		}
 	}
 	b.WriteString("</svg>\n")
 	return []byte(b.String()), nil

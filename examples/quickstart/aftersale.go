@@ -134,6 +134,12 @@ func (a *afterSale) run(ctx context.Context, w io.Writer, s *sold) error {
 	fmt.Fprintf(w, "the first paper is void: %v; the printed face masks the holder: %v\n",
 		t0.CheckPaper(first.Record.Serial, job.At) != nil,
 		bytes.Contains(second.SVG, []byte("张*")) && !bytes.Contains(second.SVG, []byte("张三")))
+	sym, err := ticket.EncodeQR(second.Credential, ticket.QRLevelM)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "the printed face carries its credential as a %d×%d QR symbol for the gate: %v\n",
+		sym.Size(), sym.Size(), bytes.Contains(second.SVG, []byte(`d="`+sym.Path()+`"`)))
 
 	// Transfer the second ticket, real-name, to 王五 once the host confirmed his identity (6.3.3.2).
 	doc, err := realname.Validate(realname.TypeResidentID, "110102198801010031", a.today)
@@ -209,7 +215,8 @@ var refundRules = refund.Rules{Tiers: []refund.Tier{
 	{NoRefund: true},
 }}
 
-// faceLayout is an 80×120 mm ticket face with every item of 6.2.1.2.
+// faceLayout is an 80×120 mm ticket face with every item of 6.2.1.2 and, between
+// them, the QR symbol of the paper's credential (44 mm square, level M).
 var faceLayout = ticket.Layout{ID: "face-1", FontFamily: "Noto Sans CJK SC, sans-serif", Pages: []ticket.Page{{
 	Size: "80x120", Width: 80, Height: 120,
 	Fields: []ticket.Field{
@@ -220,4 +227,5 @@ var faceLayout = ticket.Layout{ID: "face-1", FontFamily: "Noto Sans CJK SC, sans
 		{Text: "{purchaseNotice} {refundNotice}", X: 4, Y: 90, FontSize: 6, Width: 72},
 		{Text: "{platformPhone} {platformWeb}", X: 4, Y: 115, FontSize: 6},
 	},
+	QRCodes: []ticket.QRCode{{Var: ticket.VarCredential, X: 18, Y: 38, Size: 44}},
 }}}

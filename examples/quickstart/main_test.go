@@ -45,6 +45,7 @@ func TestQuickstart(t *testing.T) {
 		"after the show it no longer does (E.1.5 c): true",
 		"print 2 (reprint true, reason \"卡纸\")",
 		"the first paper is void: true; the printed face masks the holder: true",
+		"QR symbol for the gate: true",
 		"李* 110105**********2X → 王* 110102**********31, code version 1 → 2",
 		"refunded 110101001012025052001N00000001: paid 880.00, fee 176.00, returned 704.00",
 		"its e-ticket code is void at the gate: true",
