@@ -2,6 +2,7 @@ package checkin
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strconv"
@@ -235,14 +236,14 @@ func (c *Checker) candidates(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
 // (ticket.Verifier.VerifyKnown; see Pass.CodeDigest), any other with it, and
 // the refusals are the same either way.
 func (c *Checker) byCode(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
-	signed, err := ticket.ParseCredential(s.Credential)
 	var p Pass
+	var code codes.TicketCode
 	known := false
-	var cred ticket.Credential
-	if err == nil {
-		p, known = l.Pass(signed.Ticket)
-		cred, err = c.verifier.VerifyKnown(s.Credential, s.At, l, p.CodeDigest)
-	}
+	cred, err := c.verifier.VerifyRecorded(s.Credential, s.At, l, func(t codes.TicketCode) [sha256.Size]byte {
+		code = t
+		p, known = l.Pass(t)
+		return p.CodeDigest
+	})
 	switch {
 	case err == nil:
 	case errors.Is(err, ticket.ErrCredentialFormat):
@@ -260,7 +261,7 @@ func (c *Checker) byCode(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
 			}
 			return []Pass{p}, ErrSuperseded.At("ticket", p.Ticket.String())
 		}
-		return nil, ErrSuperseded.At("ticket", signed.Ticket.String())
+		return nil, ErrSuperseded.At("ticket", code.String())
 	default:
 		return nil, ErrForged.At("credential", clip(s.Credential))
 	}

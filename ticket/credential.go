@@ -398,15 +398,20 @@ func digestOf(text string) [sha256.Size]byte {
 // noticed: rotate keys under new key ids, never by replacing a key under an
 // id.
 func (v *Verifier) VerifyKnown(text string, now time.Time, live Liveness, digest [sha256.Size]byte) (Credential, error) {
-	if digest == ([sha256.Size]byte{}) {
-		return v.verify(text, now, live, nil)
-	}
-	return v.verify(text, now, live, &digest)
+	return v.verify(text, now, live, func(codes.TicketCode) [sha256.Size]byte { return digest })
 }
 
-// verify is Verify, without the signature check when recorded is the digest
-// of text.
-func (v *Verifier) verify(text string, now time.Time, live Liveness, recorded *[sha256.Size]byte) (Credential, error) {
+// VerifyRecorded is VerifyKnown for a caller that keeps the recorded digests
+// by ticket: recorded is called once, with the ticket code the text decodes
+// to (after the format and the key id are checked), and returns that ticket's
+// recorded digest, zero when none. The text is decoded once.
+func (v *Verifier) VerifyRecorded(text string, now time.Time, live Liveness, recorded func(codes.TicketCode) [sha256.Size]byte) (Credential, error) {
+	return v.verify(text, now, live, recorded)
+}
+
+// verify is Verify, without the signature check when recorded (nil: none)
+// gives the digest of text for its ticket.
+func (v *Verifier) verify(text string, now time.Time, live Liveness, recorded func(codes.TicketCode) [sha256.Size]byte) (Credential, error) {
 	var buf [len(credentialDomain) + maxBody + ed25519.SignatureSize]byte
 	raw := (*[maxBody + ed25519.SignatureSize]byte)(buf[len(credentialDomain):])
 	c, body, err := decode(text, raw)
@@ -418,7 +423,11 @@ func (v *Verifier) verify(text string, now time.Time, live Liveness, recorded *[
 		return Credential{}, ErrCredentialKey.At("keyId", string(bodyKeyID(body)))
 	}
 	c.KeyID = k.id
-	if recorded == nil || digestOf(text) != *recorded {
+	var digest [sha256.Size]byte
+	if recorded != nil {
+		digest = recorded(c.Ticket)
+	}
+	if digest == ([sha256.Size]byte{}) || digestOf(text) != digest {
 		copy(buf[:], credentialDomain)
 		msg := buf[:len(credentialDomain)+len(body)]
 		if !ed25519.Verify(k.pub, msg, buf[len(msg):len(msg)+ed25519.SignatureSize]) {

@@ -255,3 +255,45 @@ func ExampleVerifier_VerifyKnown() {
 	// true
 	// true
 }
+
+// A gate that keeps the recorded digests by ticket looks the digest up by the
+// code the text decodes to.
+func ExampleVerifier_VerifyRecorded() {
+	t := exTicket()
+	gate := check(ticket.NewVerifier(map[string]ed25519.PublicKey{"gate-2025": exSigner.PublicKey()}))
+	text := check(exSigner.Sign(check(ticket.CredentialOf(&t, t.IssuedAt))))
+	book := map[codes.TicketCode][sha256.Size]byte{t.Code: ticket.CredentialDigest(text)}
+
+	showtime := time.Date(2025, time.May, 20, 19, 15, 0, 0, wht93.CST)
+	c, err := gate.VerifyRecorded(text, showtime, nil, func(code codes.TicketCode) [sha256.Size]byte { return book[code] })
+	fmt.Println(c.Ticket == t.Code, err)
+	// Output:
+	// true <nil>
+}
+
+// TestVerifyRecordedLooksUpOnce checks that VerifyRecorded asks for the
+// digest once, by the code the text decodes to, and not for a text that does
+// not decode; and that it answers as VerifyKnown with that digest.
+func TestVerifyRecordedLooksUpOnce(t *testing.T) {
+	tk := exTicket()
+	gate := check(ticket.NewVerifier(map[string]ed25519.PublicKey{"gate-2025": exSigner.PublicKey()}))
+	text := check(exSigner.Sign(check(ticket.CredentialOf(&tk, tk.IssuedAt))))
+	showtime := time.Date(2025, time.May, 20, 19, 15, 0, 0, wht93.CST)
+	var asked []codes.TicketCode
+	lookup := func(code codes.TicketCode) [sha256.Size]byte {
+		asked = append(asked, code)
+		return ticket.CredentialDigest(text)
+	}
+	c1, e1 := gate.VerifyRecorded(text, showtime, nil, lookup)
+	c2, e2 := gate.VerifyKnown(text, showtime, nil, ticket.CredentialDigest(text))
+	if len(asked) != 1 || asked[0] != tk.Code {
+		t.Fatalf("asked for %v, want once for %v", asked, tk.Code)
+	}
+	if fmt.Sprint(c1, e1) != fmt.Sprint(c2, e2) {
+		t.Fatalf("VerifyRecorded: %+v, %v; VerifyKnown: %+v, %v", c1, e1, c2, e2)
+	}
+	asked = nil
+	if _, err := gate.VerifyRecorded("not a credential", showtime, nil, lookup); !errors.Is(err, ticket.ErrCredentialFormat) || len(asked) != 0 {
+		t.Fatalf("undecodable text: %v, asked %v", err, asked)
+	}
+}
