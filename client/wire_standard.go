@@ -124,12 +124,9 @@ func (n *NullInt) UnmarshalJSON(b []byte) error {
 		*n = NullInt{}
 		return nil
 	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		b = []byte(s)
+	b, err := unquote(b)
+	if err != nil {
+		return err
 	}
 	v, err := strconv.Atoi(string(b))
 	if err != nil {
@@ -137,6 +134,19 @@ func (n *NullInt) UnmarshalJSON(b []byte) error {
 	}
 	*n = NullInt{Int: v, Valid: true}
 	return nil
+}
+
+// unquote returns the text of b when b is a JSON string, and b itself otherwise:
+// the platform may send a number or a JSON text quoted as a string.
+func unquote(b []byte) ([]byte, error) {
+	if len(b) == 0 || b[0] != '"' {
+		return b, nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
 }
 
 // PerformanceType is one entry of /standard/performance/type/list (table A.8).
@@ -193,16 +203,13 @@ type HallList []Hall
 // UnmarshalJSON reads an array, a string holding an array, "" or null.
 func (h *HallList) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s == "" {
-			*h = nil
-			return nil
-		}
-		b = []byte(s)
+	if string(b) == `""` {
+		*h = nil
+		return nil
+	}
+	b, err := unquote(b)
+	if err != nil {
+		return err
 	}
 	var list []Hall
 	if err := json.Unmarshal(b, &list); err != nil {

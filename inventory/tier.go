@@ -75,36 +75,7 @@ func (t TicketType) Valid() bool { return t >= Sellable && t <= Complimentary }
 
 // cleanText reports whether s is valid UTF-8 with 1 to max characters, without
 // control characters or surrounding space.
-func cleanText(s string, max int) bool {
-	if s == "" {
-		return false
-	}
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-		if c < 0x20 || c == 0x7f {
-			return false
-		}
-	}
-	if ascii { // the common case of ids and keys
-		return len(s) <= max && s[0] != ' ' && s[len(s)-1] != ' '
-	}
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	first, _ := utf8.DecodeRuneInString(s)
-	last, _ := utf8.DecodeLastRuneInString(s)
-	return !unicode.IsSpace(first) && !unicode.IsSpace(last)
-}
+func cleanText(s string, max int) bool { return wht93.CleanText(s, max, "") }
 
 // printable returns s as it may appear in an error: invalid UTF-8 replaced, at
 // most 64 characters.

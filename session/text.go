@@ -2,9 +2,9 @@ package session
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/piaowu/wht93"
@@ -14,26 +14,18 @@ import (
 // Appendix A's String n), without control characters or surrounding space.
 var ErrText = wht93.NewRule("session.text", "文本字段为空、超长或含有控制字符、首尾空格", "text field is empty, too long, or has control characters or surrounding space")
 
-// cleanText reports whether s is valid UTF-8 without control characters (line
-// breaks and tabs allowed when multiline) and without surrounding space.
+// cleanText reports whether s is empty or clean text (see [wht93.CleanText]):
+// line breaks and tabs allowed when multiline.
 func cleanText(s string, multiline bool) bool {
-	if !utf8.ValidString(s) {
-		return false
+	return s == "" || wht93.CleanText(s, math.MaxInt, allowed(multiline))
+}
+
+// allowed returns the control characters a text may hold.
+func allowed(multiline bool) string {
+	if multiline {
+		return "\t\n\r"
 	}
-	if s == "" {
-		return true
-	}
-	first, _ := utf8.DecodeRuneInString(s)
-	last, _ := utf8.DecodeLastRuneInString(s)
-	if unicode.IsSpace(first) || unicode.IsSpace(last) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return false
-		}
-	}
-	return true
+	return ""
 }
 
 // text checks a field of 1 to max characters (0 to max when optional).
@@ -49,7 +41,7 @@ func (t text) check(vs wht93.Violations) wht93.Violations {
 	if t.value == "" && t.optional {
 		return vs
 	}
-	if t.value != "" && cleanText(t.value, t.multiline) && utf8.RuneCountInString(t.value) <= t.max {
+	if wht93.CleanText(t.value, t.max, allowed(t.multiline)) {
 		return vs
 	}
 	shown := t.value

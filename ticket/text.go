@@ -2,10 +2,10 @@ package ticket
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/piaowu/wht93"
@@ -20,26 +20,18 @@ const (
 	maxNotice = 2000 // an audience notice on a face
 )
 
-// cleanText reports whether s is valid UTF-8 without control characters (line
-// breaks allowed when multiline) and without surrounding space.
+// cleanText reports whether s is empty or clean text (see [wht93.CleanText]):
+// line breaks allowed when multiline.
 func cleanText(s string, multiline bool) bool {
-	if !utf8.ValidString(s) {
-		return false
+	return s == "" || wht93.CleanText(s, math.MaxInt, allowed(multiline))
+}
+
+// allowed returns the control characters a text may hold.
+func allowed(multiline bool) string {
+	if multiline {
+		return "\n"
 	}
-	if s == "" {
-		return true
-	}
-	first, _ := utf8.DecodeRuneInString(s)
-	last, _ := utf8.DecodeLastRuneInString(s)
-	if unicode.IsSpace(first) || unicode.IsSpace(last) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && r == '\n') {
-			return false
-		}
-	}
-	return true
+	return ""
 }
 
 // text checks a text field of 1 to max characters (0 to max when optional).
@@ -56,7 +48,7 @@ func (t text) check(vs wht93.Violations) wht93.Violations {
 	if t.value == "" && t.optional {
 		return vs
 	}
-	if t.value != "" && cleanText(t.value, t.multiline) && utf8.RuneCountInString(t.value) <= t.max {
+	if wht93.CleanText(t.value, t.max, allowed(t.multiline)) {
 		return vs
 	}
 	return append(vs, ErrText.Atf(t.field, shown(t.value, t.mask),

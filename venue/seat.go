@@ -3,7 +3,6 @@ package venue
 import (
 	"math"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/piaowu/wht93"
@@ -103,32 +102,16 @@ func checkName(field, s string) *wht93.Violation {
 	if utf8.RuneCountInString(s) > MaxNameLen {
 		return ErrNameLength.At(field, s)
 	}
-	if !cleanText(s) {
+	if !wht93.CleanText(s, MaxNameLen, "") {
 		return ErrNameChars.At(field, s)
 	}
 	return nil
 }
 
-// cleanText reports whether s is valid UTF-8 without control characters and without
-// leading or trailing space.
+// cleanText reports whether s is empty or clean text (see [wht93.CleanText]),
+// without any control character.
 func cleanText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	if s == "" {
-		return true
-	}
-	first, _ := utf8.DecodeRuneInString(s)
-	last, _ := utf8.DecodeLastRuneInString(s)
-	if unicode.IsSpace(first) || unicode.IsSpace(last) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
+	return s == "" || wht93.CleanText(s, math.MaxInt, "")
 }
 
 // Check returns the violations of the location: every element given, at most

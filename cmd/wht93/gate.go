@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -52,17 +51,10 @@ func runGate(args []string, stdout, stderr io.Writer) int {
 }
 
 func simulateGates(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "simulate" {
-		if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(stdout, gateUsage)
-			return exitOK
-		}
-		fmt.Fprint(stderr, gateUsage)
-		return exitUsage
+	fs, code := verbFlags(args, "gate", "simulate", gateUsage, stdout, stderr)
+	if fs == nil {
+		return code
 	}
-	fs := flag.NewFlagSet("wht93 gate simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, gateUsage) }
 	gates := fs.Int("gates", 4, "simulated gates")
 	rate := fs.Float64("rate", 2, "scans per second per gate")
 	scans := fs.Int("scans", 40, "total scans")

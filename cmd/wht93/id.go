@@ -115,17 +115,7 @@ func runID(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		w.WriteByte('\n')
 		return r.Valid
 	})
-	if ferr := w.Flush(); ferr != nil && err == nil {
-		err = ferr
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "读取或写入失败 / read or write failed: %v\n", err)
-		return exitUsage
-	}
-	if len(fs.Args()) == 1 && fs.Arg(0) == "-" {
-		summary(stderr, valid, invalid)
-	}
-	return status(invalid)
+	return finish(w, stderr, fs.Args(), valid, invalid, err)
 }
 
 var (

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -99,6 +100,23 @@ func writeViolations(w *bufio.Writer, vs wht93.Violations) {
 	}
 }
 
+// finish ends a run of eachInput over args: it flushes w, reports a read or write
+// error (exit status 2), writes the summary of a run over standard input and
+// returns the exit status for the counts.
+func finish(w *bufio.Writer, stderr io.Writer, args []string, valid, invalid int, err error) int {
+	if ferr := w.Flush(); ferr != nil && err == nil {
+		err = ferr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "读取或写入失败 / read or write failed: %v\n", err)
+		return exitUsage
+	}
+	if len(args) == 1 && args[0] == "-" {
+		summary(stderr, valid, invalid)
+	}
+	return status(invalid)
+}
+
 // summary writes the closing count of a run over standard input.
 func summary(stderr io.Writer, valid, invalid int) {
 	fmt.Fprintf(stderr, "共 %d 项：有效 %d，无效 %d / %d checked: %d valid, %d invalid\n",
@@ -111,4 +129,23 @@ func status(invalid int) int {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// verbFlags starts a command that takes one verb ("wht93 gate simulate"): when
+// args start with verb it returns the verb's flag set, printing usage on a flag
+// error; otherwise it prints usage (to stdout when help is asked for) and returns
+// nil and the exit status.
+func verbFlags(args []string, command, verb, usage string, stdout, stderr io.Writer) (*flag.FlagSet, int) {
+	if len(args) == 0 || args[0] != verb {
+		if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprint(stdout, usage)
+			return nil, exitOK
+		}
+		fmt.Fprint(stderr, usage)
+		return nil, exitUsage
+	}
+	fs := flag.NewFlagSet("wht93 "+command+" "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	return fs, exitOK
 }

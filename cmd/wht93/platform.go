@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -53,17 +52,10 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // servePlatform is runPlatform with the context and a hook called once the
 // simulator is ready (for tests).
 func servePlatform(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(*platformsim.Sim)) int {
-	if len(args) == 0 || args[0] != "serve" {
-		if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(stdout, platformUsage)
-			return exitOK
-		}
-		fmt.Fprint(stderr, platformUsage)
-		return exitUsage
+	fs, code := verbFlags(args, "platform", "serve", platformUsage, stdout, stderr)
+	if fs == nil {
+		return code
 	}
-	fs := flag.NewFlagSet("wht93 platform serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, platformUsage) }
 	addr := fs.String("addr", "127.0.0.1:8443", "listen address")
 	appID := fs.String("app-id", "demo", "the appId the simulator issues")
 	secret := fs.String("secret", "demo-secret", "the secret the simulator issues")
