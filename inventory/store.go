@@ -271,6 +271,39 @@ type CounterValue struct {
 	Max   int64
 }
 
+// CheckCounters checks op.Counters against the counters' values before the sale
+// (value returns a counter's value; a store calls it holding the counters). A
+// counter listed more than once counts everything the sale adds to its key. It
+// returns a *CapError listing, in op.Counters' order, every counter that would
+// pass its Max, or nil when the sale may add them all.
+func (op *SaleOp) CheckCounters(value func(key string) int64) error {
+	var over []CounterValue
+	for _, c := range op.Counters {
+		if c.Max <= 0 {
+			continue
+		}
+		var add int64
+		for _, d := range op.Counters {
+			if d.Key == c.Key {
+				add += d.Add
+			}
+		}
+		if v := value(c.Key); v+add > c.Max {
+			over = append(over, CounterValue{Key: c.Key, Value: v, Add: c.Add, Max: c.Max})
+		}
+	}
+	if over != nil {
+		return &CapError{Counters: over}
+	}
+	return nil
+}
+
+// StaleChart is the violation of ErrStaleChart a Store returns for a call made
+// with chart c while it holds version stored of the session's chart.
+func StaleChart(c *Chart, stored int64) *wht93.Violation {
+	return ErrStaleChart.At("version", strconv.FormatInt(c.Version(), 10)+" (stored "+strconv.FormatInt(stored, 10)+")")
+}
+
 // CapError is what a Store returns when a sale would take counters past their
 // maximum: each such counter with its current value. Sales turns it into the
 // violations of the limit or quota behind each counter. Its message carries no

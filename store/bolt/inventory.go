@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -305,16 +304,13 @@ func (s *Inventory) drop(e *invEntry) {
 	s.mu.Unlock()
 }
 
-// entry returns the session's entry, locked, loaded and checked against the chart.
-func (s *Inventory) entry(ctx context.Context, c *inventory.Chart) (*invEntry, error) {
-	if c == nil {
-		return nil, inventory.ErrChart.At("chart", "nil")
-	}
+// lockEntry returns the session's entry, locked and not dropped (made empty when
+// memory has none).
+func (s *Inventory) lockEntry(ctx context.Context, sid string) (*invEntry, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		sid := c.SessionID()
 		s.mu.Lock()
 		e := s.sessions[sid]
 		if e == nil {
@@ -323,27 +319,38 @@ func (s *Inventory) entry(ctx context.Context, c *inventory.Chart) (*invEntry, e
 		}
 		s.mu.Unlock()
 		e.mu.Lock()
-		if e.gone.Load() {
-			e.mu.Unlock()
-			continue
+		if !e.gone.Load() {
+			return e, nil
 		}
-		if e.board == nil {
-			b, err := s.load(c)
-			if err != nil {
-				e.mu.Unlock()
-				if errors.Is(err, inventory.ErrNoChart) {
-					s.drop(e)
-				}
-				return nil, err
-			}
-			e.board = b
-		}
-		if have := e.board.Chart(); have != c && (have.Version() != c.Version() || have.Fingerprint() != c.Fingerprint()) {
-			e.mu.Unlock()
-			return nil, inventory.ErrStaleChart.At("version", strconv.FormatInt(c.Version(), 10)+" (stored "+strconv.FormatInt(have.Version(), 10)+")")
-		}
-		return e, nil
+		e.mu.Unlock()
 	}
+}
+
+// entry returns the session's entry, locked, loaded and checked against the chart.
+func (s *Inventory) entry(ctx context.Context, c *inventory.Chart) (*invEntry, error) {
+	if c == nil {
+		return nil, inventory.ErrChart.At("chart", "nil")
+	}
+	e, err := s.lockEntry(ctx, c.SessionID())
+	if err != nil {
+		return nil, err
+	}
+	if e.board == nil {
+		b, err := s.load(c)
+		if err != nil {
+			e.mu.Unlock()
+			if errors.Is(err, inventory.ErrNoChart) {
+				s.drop(e)
+			}
+			return nil, err
+		}
+		e.board = b
+	}
+	if have := e.board.Chart(); have != c && (have.Version() != c.Version() || have.Fingerprint() != c.Fingerprint()) {
+		e.mu.Unlock()
+		return nil, inventory.StaleChart(c, have.Version())
+	}
+	return e, nil
 }
 
 // load reads a session from the file into a board of the chart c.
@@ -362,7 +369,7 @@ func (s *Inventory) load(c *inventory.Chart) (*inventory.Board, error) {
 			return err
 		}
 		if m.version != c.Version() || m.fp != c.Fingerprint() || m.seats != c.Len() {
-			return inventory.ErrStaleChart.At("version", strconv.FormatInt(c.Version(), 10)+" (stored "+strconv.FormatInt(m.version, 10)+")")
+			return inventory.StaleChart(c, m.version)
 		}
 		err = sb.Bucket(bInvSeats).ForEach(func(k, v []byte) error {
 			if len(k) != 4 {
@@ -400,44 +407,31 @@ func (s *Inventory) Create(ctx context.Context, c *inventory.Chart) error {
 	if c == nil {
 		return inventory.ErrChart.At("chart", "nil")
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		sid := c.SessionID()
-		s.mu.Lock()
-		e := s.sessions[sid]
-		if e == nil {
-			e = &invEntry{sid: sid}
-			s.sessions[sid] = e
-		}
-		s.mu.Unlock()
-		e.mu.Lock()
-		if e.gone.Load() {
-			e.mu.Unlock()
-			continue
-		}
-		exists := e.board != nil
-		if !exists {
-			err := s.db.view(func(tx *bbolt.Tx) error {
-				exists = tx.Bucket([]byte(invBucket)).Bucket(bInvSessions).Bucket([]byte(sid)) != nil
-				return nil
-			})
-			if err != nil {
-				e.mu.Unlock()
-				return invErr(err)
-			}
-		}
-		if exists {
-			e.mu.Unlock()
-			return inventory.ErrChartExists.At("sessionId", sid)
-		}
-		e.board = inventory.NewBoard(c)
-		e.board.Track(true)
-		wait := s.commit(e, &invBatch{sid: sid, create: true, meta: encodeInvMeta(invMeta{version: c.Version(), fp: c.Fingerprint(), seats: c.Len()})})
-		e.mu.Unlock()
-		return wait(ctx)
+	sid := c.SessionID()
+	e, err := s.lockEntry(ctx, sid)
+	if err != nil {
+		return err
 	}
+	exists := e.board != nil
+	if !exists {
+		err := s.db.view(func(tx *bbolt.Tx) error {
+			exists = tx.Bucket([]byte(invBucket)).Bucket(bInvSessions).Bucket([]byte(sid)) != nil
+			return nil
+		})
+		if err != nil {
+			e.mu.Unlock()
+			return invErr(err)
+		}
+	}
+	if exists {
+		e.mu.Unlock()
+		return inventory.ErrChartExists.At("sessionId", sid)
+	}
+	e.board = inventory.NewBoard(c)
+	e.board.Track(true)
+	wait := s.commit(e, &invBatch{sid: sid, create: true, meta: encodeInvMeta(invMeta{version: c.Version(), fp: c.Fingerprint(), seats: c.Len()})})
+	e.mu.Unlock()
+	return wait(ctx)
 }
 
 // Reconfigure implements [inventory.Store].
@@ -575,10 +569,6 @@ func (s *Inventory) Sell(ctx context.Context, op *inventory.SaleOp) ([]inventory
 	if len(op.Counters) > 0 {
 		sums := make(map[string]int64, len(op.Counters))
 		for _, c := range op.Counters {
-			if c.Add < 0 {
-				e.mu.Unlock()
-				return nil, inventory.ErrRequest.At("counters.add", strconv.FormatInt(c.Add, 10))
-			}
 			if _, seen := sums[c.Key]; !seen {
 				keys = append(keys, c.Key)
 			}
@@ -588,17 +578,10 @@ func (s *Inventory) Sell(ctx context.Context, op *inventory.SaleOp) ([]inventory
 			e.mu.Unlock()
 			return nil, err
 		}
-		var over []inventory.CounterValue
-		for _, c := range op.Counters {
-			v := s.shards[invShardOf(c.Key)].m[c.Key]
-			if c.Max > 0 && v+sums[c.Key] > c.Max {
-				over = append(over, inventory.CounterValue{Key: c.Key, Value: v, Add: c.Add, Max: c.Max})
-			}
-		}
-		if over != nil {
+		if err := op.CheckCounters(func(k string) int64 { return s.shards[invShardOf(k)].m[k] }); err != nil {
 			s.unlockCounters(idx)
 			e.mu.Unlock()
-			return nil, &inventory.CapError{Counters: over}
+			return nil, err
 		}
 		for _, k := range keys {
 			s.shards[invShardOf(k)].m[k] += sums[k]

@@ -3,7 +3,6 @@ package memory
 import (
 	"context"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -76,13 +75,9 @@ func (s *Inventory) session(ctx context.Context, c *inventory.Chart) (*invSessio
 	ss.mu.Lock()
 	if have := ss.board.Chart(); have != c && (have.Version() != c.Version() || have.Fingerprint() != c.Fingerprint()) {
 		ss.mu.Unlock()
-		return nil, invStale(have.Version(), c.Version())
+		return nil, inventory.StaleChart(c, have.Version())
 	}
 	return ss, nil
-}
-
-func invStale(stored, given int64) error {
-	return inventory.ErrStaleChart.At("version", strconv.FormatInt(given, 10)+" (stored "+strconv.FormatInt(stored, 10)+")")
 }
 
 // Create implements [inventory.Store].
@@ -196,25 +191,8 @@ func (s *Inventory) count(op *inventory.SaleOp) error {
 	}
 	idx := s.lockShards(keys, ibuf[:])
 	defer s.unlockShards(idx)
-	// sum is what the sale adds to a key in all (a key may be listed twice).
-	sum := func(key string) int64 {
-		var n int64
-		for _, c := range op.Counters {
-			if c.Key == key {
-				n += c.Add
-			}
-		}
-		return n
-	}
-	var over []inventory.CounterValue
-	for _, c := range op.Counters {
-		v := s.shards[invShardOf(c.Key)].m[c.Key]
-		if c.Max > 0 && v+sum(c.Key) > c.Max {
-			over = append(over, inventory.CounterValue{Key: c.Key, Value: v, Add: c.Add, Max: c.Max})
-		}
-	}
-	if over != nil {
-		return &inventory.CapError{Counters: over}
+	if err := op.CheckCounters(func(key string) int64 { return s.shards[invShardOf(key)].m[key] }); err != nil {
+		return err
 	}
 	for _, c := range op.Counters {
 		s.shards[invShardOf(c.Key)].m[c.Key] += c.Add

@@ -7,7 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/piaowu/wht93/audit"
@@ -71,19 +70,8 @@ var auditSteps = []step{{
 // one head-row lock and one commit between them rather than one each. A failed
 // transaction fails every call in it. An AuditLog is safe for concurrent use.
 type AuditLog struct {
-	db *DB
-
-	mu      sync.Mutex
-	waiting []*auditReq // appends waiting for the next transaction
-	busy    bool        // a transaction runs, or its successor is being handed the lead
-}
-
-// auditReq is one Append call waiting in the group commit.
-type auditReq struct {
-	recs []audit.Record // checked
-	out  []audit.Entry
-	err  error
-	wake chan bool // true: lead the next transaction; false: done, see out and err
+	db    *DB
+	group groupCommit[audit.Record, audit.Entry] // of checked records
 }
 
 var _ audit.Store = (*AuditLog)(nil)
@@ -94,7 +82,9 @@ func (db *DB) AuditLog(ctx context.Context) (*AuditLog, error) {
 	if err := db.migrate(ctx, "audit", auditSteps); err != nil {
 		return nil, err
 	}
-	return &AuditLog{db: db}, nil
+	l := &AuditLog{db: db}
+	l.group = groupCommit[audit.Record, audit.Entry]{max: audit.MaxBatch, run: l.appendTx}
+	return l, nil
 }
 
 // Append implements [audit.Store]. If ctx ends while the call waits for its
@@ -107,69 +97,7 @@ func (l *AuditLog) Append(ctx context.Context, recs ...audit.Record) ([]audit.En
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r := &auditReq{recs: checked, wake: make(chan bool, 1)}
-	l.mu.Lock()
-	l.waiting = append(l.waiting, r)
-	lead := !l.busy
-	l.busy = true
-	l.mu.Unlock()
-	if !lead {
-		select {
-		case lead = <-r.wake:
-		case <-ctx.Done():
-			go func() { // the request stays queued: whoever wakes it finds it gone
-				if <-r.wake {
-					l.lead(context.Background())
-				}
-			}()
-			return nil, ctx.Err()
-		}
-		if !lead {
-			return r.out, r.err
-		}
-	}
-	l.lead(ctx)
-	<-r.wake // lead puts r's outcome there
-	return r.out, r.err
-}
-
-// lead runs one transaction for the appends waiting, wakes their callers, and
-// hands the lead to the next waiting call, if any. The transaction does not end
-// with the leader's context: other callers' appends are in it.
-func (l *AuditLog) lead(ctx context.Context) {
-	l.mu.Lock()
-	n, total := 0, 0
-	for n < len(l.waiting) && (n == 0 || total+len(l.waiting[n].recs) <= audit.MaxBatch) {
-		total += len(l.waiting[n].recs)
-		n++
-	}
-	batch := l.waiting[:n:n]
-	l.waiting = l.waiting[n:]
-	l.mu.Unlock()
-
-	all := make([]audit.Record, 0, total)
-	for _, r := range batch {
-		all = append(all, r.recs...)
-	}
-	es, err := l.appendTx(context.WithoutCancel(ctx), all)
-	for _, r := range batch {
-		if err != nil {
-			r.err = err
-		} else {
-			r.out, es = es[:len(r.recs):len(r.recs)], es[len(r.recs):]
-		}
-		r.wake <- false
-	}
-
-	l.mu.Lock()
-	if len(l.waiting) == 0 {
-		l.busy = false
-		l.mu.Unlock()
-		return
-	}
-	next := l.waiting[0]
-	l.mu.Unlock()
-	next.wake <- true
+	return l.group.submit(ctx, checked)
 }
 
 const auditColumns = `seq, version, at_us, user_id, action, object_type, object_id, content, detail, prev, hash`

@@ -123,11 +123,8 @@ var entrySteps = []step{{
 // failed transaction fails every call in it. An Entries is safe for concurrent
 // use.
 type Entries struct {
-	db *DB
-
-	mu      sync.Mutex
-	waiting []*entReq
-	busy    bool
+	db    *DB
+	group groupCommit[entItem, entResult]
 }
 
 var _ checkin.Store = (*Entries)(nil)
@@ -136,13 +133,94 @@ var _ checkin.Store = (*Entries)(nil)
 // alone).
 const entMaxBatch = 2000
 
-// entReq is one Admit or Import waiting in the group commit.
-type entReq struct {
-	items []entItem
-	res   []entResult
-	dups  map[int64]checkin.Entry // the stored entries of the duplicates, by sequence
+// groupCommit makes the calls made at the same time share a transaction (the
+// group commit of [AuditLog] and [Entries]): while one transaction runs, the
+// calls that arrive wait, and the next transaction takes all of them (up to max
+// items, and at least one call), each call's items kept together and in order.
+// run makes the transaction of items and returns one result per item; when it
+// fails, every call in it gets its error. The transaction does not end with the
+// context of the call that leads it: other callers' items are in it.
+type groupCommit[In, Out any] struct {
+	max int
+	run func(ctx context.Context, items []In) ([]Out, error)
+
+	mu      sync.Mutex
+	waiting []*groupReq[In, Out] // calls waiting for the next transaction
+	busy    bool                 // a transaction runs, or its successor is being handed the lead
+}
+
+// groupReq is one call waiting in a group commit.
+type groupReq[In, Out any] struct {
+	items []In
+	out   []Out
 	err   error
-	wake  chan bool // true: lead the next transaction; false: done
+	wake  chan bool // true: lead the next transaction; false: done, see out and err
+}
+
+// submit queues items for the next transaction and returns their results.
+func (g *groupCommit[In, Out]) submit(ctx context.Context, items []In) ([]Out, error) {
+	r := &groupReq[In, Out]{items: items, wake: make(chan bool, 1)}
+	g.mu.Lock()
+	g.waiting = append(g.waiting, r)
+	lead := !g.busy
+	g.busy = true
+	g.mu.Unlock()
+	if !lead {
+		select {
+		case lead = <-r.wake:
+		case <-ctx.Done():
+			go func() { // the request stays queued: whoever wakes it finds it gone
+				if <-r.wake {
+					g.lead(context.Background())
+				}
+			}()
+			return nil, ctx.Err()
+		}
+		if !lead {
+			return r.out, r.err
+		}
+	}
+	g.lead(ctx)
+	<-r.wake // lead puts r's outcome there
+	return r.out, r.err
+}
+
+// lead runs one transaction for the calls waiting, wakes their callers, and
+// hands the lead to the next waiting call, if any.
+func (g *groupCommit[In, Out]) lead(ctx context.Context) {
+	g.mu.Lock()
+	n, total := 0, 0
+	for n < len(g.waiting) && (n == 0 || total+len(g.waiting[n].items) <= g.max) {
+		total += len(g.waiting[n].items)
+		n++
+	}
+	batch := g.waiting[:n:n]
+	g.waiting = g.waiting[n:]
+	g.mu.Unlock()
+
+	all := make([]In, 0, total)
+	for _, r := range batch {
+		all = append(all, r.items...)
+	}
+	out, err := g.run(context.WithoutCancel(ctx), all)
+	for _, r := range batch {
+		if err != nil {
+			r.err = err
+		} else {
+			r.out, out = out[:len(r.items):len(r.items)], out[len(r.items):]
+		}
+		r.wake <- false
+	}
+
+	g.mu.Lock()
+	if len(g.waiting) == 0 {
+		g.busy = false
+		g.mu.Unlock()
+		return
+	}
+	next := g.waiting[0]
+	g.mu.Unlock()
+	next.wake <- true
 }
 
 // entItem is one entry of the apply function's batch, as JSON.
@@ -166,6 +244,7 @@ type entResult struct {
 	seq    int64
 	n      int
 	total  int
+	dup    checkin.Entry // the stored entry, for a duplicate
 }
 
 func entItemOf(e *checkin.Entry, max *int) entItem {
@@ -181,7 +260,9 @@ func (db *DB) Entries(ctx context.Context) (*Entries, error) {
 	if err := db.migrate(ctx, "entry", entrySteps); err != nil {
 		return nil, err
 	}
-	return &Entries{db: db}, nil
+	s := &Entries{db: db}
+	s.group = groupCommit[entItem, entResult]{max: entMaxBatch, run: s.applyTx}
+	return s, nil
 }
 
 // Admit implements [checkin.Store]. If ctx ends while the call waits for its
@@ -194,7 +275,7 @@ func (s *Entries) Admit(ctx context.Context, e checkin.Entry, max int) (checkin.
 	if err != nil {
 		return checkin.Admission{}, err
 	}
-	res, dups, err := s.submit(ctx, []entItem{entItemOf(&e, &max)})
+	res, err := s.group.submit(ctx, []entItem{entItemOf(&e, &max)})
 	if err != nil {
 		return checkin.Admission{}, err
 	}
@@ -206,7 +287,7 @@ func (s *Entries) Admit(ctx context.Context, e checkin.Entry, max int) (checkin.
 		e.Count = r.n
 		return checkin.Admission{Entry: e, Admitted: true, Count: r.total}, nil
 	case 2:
-		return checkin.Admission{Entry: dups[r.seq], Admitted: true, Duplicate: true, Count: r.total}, nil
+		return checkin.Admission{Entry: r.dup, Admitted: true, Duplicate: true, Count: r.total}, nil
 	}
 	return checkin.Admission{}, fmt.Errorf("postgres: wht93_entry_apply answered status %d", r.status)
 }
@@ -225,7 +306,7 @@ func (s *Entries) Import(ctx context.Context, es ...checkin.Entry) (int, error) 
 	for i := range es {
 		items[i] = entItemOf(&es[i], nil)
 	}
-	res, _, err := s.submit(ctx, items)
+	res, err := s.group.submit(ctx, items)
 	if err != nil {
 		return 0, err
 	}
@@ -238,86 +319,16 @@ func (s *Entries) Import(ctx context.Context, es ...checkin.Entry) (int, error) 
 	return added, nil
 }
 
-// submit queues items for the next transaction and returns their results and
-// the stored entries of the duplicates among them, by sequence.
-func (s *Entries) submit(ctx context.Context, items []entItem) ([]entResult, map[int64]checkin.Entry, error) {
-	r := &entReq{items: items, wake: make(chan bool, 1)}
-	s.mu.Lock()
-	s.waiting = append(s.waiting, r)
-	lead := !s.busy
-	s.busy = true
-	s.mu.Unlock()
-	if !lead {
-		select {
-		case lead = <-r.wake:
-		case <-ctx.Done():
-			go func() { // the request stays queued: whoever wakes it finds it gone
-				if <-r.wake {
-					s.lead(context.Background())
-				}
-			}()
-			return nil, nil, ctx.Err()
-		}
-		if !lead {
-			return r.res, r.dups, r.err
-		}
-	}
-	s.lead(ctx)
-	<-r.wake
-	return r.res, r.dups, r.err
-}
-
-// lead runs one transaction for the calls waiting, wakes their callers and
-// hands the lead to the next waiting call, if any. The transaction does not end
-// with the leader's context: other callers' entries are in it.
-func (s *Entries) lead(ctx context.Context) {
-	s.mu.Lock()
-	n, total := 0, 0
-	for n < len(s.waiting) && (n == 0 || total+len(s.waiting[n].items) <= entMaxBatch) {
-		total += len(s.waiting[n].items)
-		n++
-	}
-	batch := s.waiting[:n:n]
-	s.waiting = s.waiting[n:]
-	s.mu.Unlock()
-
-	all := make([]entItem, 0, total)
-	for _, r := range batch {
-		all = append(all, r.items...)
-	}
-	res, dups, err := s.applyTx(context.WithoutCancel(ctx), all)
-	for _, r := range batch {
-		if err != nil {
-			r.err = err
-		} else {
-			r.res, res = res[:len(r.items):len(r.items)], res[len(r.items):]
-			r.dups = dups
-		}
-		r.wake <- false
-	}
-
-	s.mu.Lock()
-	if len(s.waiting) == 0 {
-		s.busy = false
-		s.mu.Unlock()
-		return
-	}
-	next := s.waiting[0]
-	s.mu.Unlock()
-	next.wake <- true
-}
-
 // applyTx applies items in one transaction and reads the entries of the
 // duplicates.
-func (s *Entries) applyTx(ctx context.Context, items []entItem) ([]entResult, map[int64]checkin.Entry, error) {
+func (s *Entries) applyTx(ctx context.Context, items []entItem) ([]entResult, error) {
 	batch, err := json.Marshal(items)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var res []entResult
-	var dups map[int64]checkin.Entry
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, dups = make([]entResult, len(items)), nil
+		res = make([]entResult, len(items))
 		rows, err := tx.QueryContext(ctx, s.db.expand(`SELECT k, status, out_seq, out_n, total FROM {{schema}}.wht93_entry_apply($1::jsonb)`), string(batch))
 		if err != nil {
 			return err
@@ -353,7 +364,7 @@ func (s *Entries) applyTx(ctx context.Context, items []entItem) ([]entResult, ma
 		if len(dupSeqs) == 0 {
 			return nil
 		}
-		dups = make(map[int64]checkin.Entry, len(dupSeqs))
+		dups := make(map[int64]checkin.Entry, len(dupSeqs))
 		var in strings.Builder
 		for i, q := range dupSeqs {
 			if i > 0 {
@@ -368,12 +379,17 @@ func (s *Entries) applyTx(ctx context.Context, items []entItem) ([]entResult, ma
 		for _, c := range es {
 			dups[int64(c.Seq)] = c.Entry
 		}
+		for k := range res {
+			if res[k].status == 2 {
+				res[k].dup = dups[res[k].seq]
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return res, dups, nil
+	return res, nil
 }
 
 const entColumns = `id, ticket, session_id, tier, real_name, method, gate, device, node, at_us, n`

@@ -138,7 +138,7 @@ func (s *Inventory) chartState(ctx context.Context, q interface {
 func staleness(c *inventory.Chart, version int64, fp []byte) error {
 	want := c.Fingerprint()
 	if version != c.Version() || string(fp) != string(want[:]) {
-		return inventory.ErrStaleChart.At("version", strconv.FormatInt(c.Version(), 10)+" (stored "+strconv.FormatInt(version, 10)+")")
+		return inventory.StaleChart(c, version)
 	}
 	return nil
 }
