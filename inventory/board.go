@@ -31,11 +31,7 @@ type Board struct {
 	ticket []int64
 	amount []wht93.Fen
 
-	keys map[string]*keyRec // hold key -> its live hold and the serials sold under it
-	// The last record CheckSale found, for ApplySale, which follows it with
-	// the same key: one lookup of the key per sale, not two.
-	lastKey string
-	lastRec *keyRec
+	keys    map[string]*keyRec // hold key -> its live hold and the serials sold under it
 	exp     holdHeap
 	tickets ledger
 
@@ -225,9 +221,6 @@ func (b *Board) touch(id venue.SeatID) {
 
 // key returns the record of a hold key, creating it.
 func (b *Board) key(k string) *keyRec {
-	if b.lastRec != nil && b.lastKey == k {
-		return b.lastRec
-	}
 	rec := b.keys[k]
 	if rec == nil {
 		rec = &keyRec{}
@@ -251,7 +244,6 @@ func (b *Board) unkey(h *hold) {
 		rec.hold = nil
 		if len(rec.serials) == 0 {
 			delete(b.keys, h.key)
-			b.lastKey, b.lastRec = "", nil
 		}
 	}
 }
@@ -404,7 +396,6 @@ func (b *Board) CheckSale(op *SaleOp) ([]Ticket, error) {
 		return nil, err
 	}
 	rec := b.keys[op.Hold]
-	b.lastKey, b.lastRec = op.Hold, rec
 	if rec != nil && len(rec.serials) > 0 {
 		if out := b.earlierSale(op, rec.serials); out != nil {
 			return out, nil
