@@ -1,7 +1,6 @@
 package bolt_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"github.com/piaowu/wht93"
 	"github.com/piaowu/wht93/report"
 	"github.com/piaowu/wht93/store/bolt"
+	"github.com/piaowu/wht93/store/storetest"
 )
 
 // The enqueue benchmarks store 256-byte bodies and report durable records per
@@ -28,31 +28,19 @@ import (
 
 var (
 	benchNow  = time.Date(2024, 5, 27, 10, 0, 0, 0, wht93.CST)
-	benchBody = bytes.Repeat([]byte("b"), 256)
+	benchBody = storetest.BenchDraft(0).Body
 )
 
-func benchDraft(i int64) report.Draft {
-	return report.Draft{
-		Key:      fmt.Sprint("k", i),
-		Stream:   []string{"", "110101001012024052701", "110101001012024052702"}[i%3],
-		Endpoint: "/report/ticket",
-		Body:     benchBody,
-		Day:      wht93.DateOf(benchNow),
+// openBenchQueue is the open function of the storetest benchmarks: a queue in
+// a file of its own, closed with b.Cleanup; it reports allocations.
+func openBenchQueue(b *testing.B) report.Queue {
+	q, db, err := bolt.OpenQueue(filepath.Join(b.TempDir(), "q.db"), nil)
+	if err != nil {
+		b.Fatal(err)
 	}
-}
-
-// producers runs fn on 64 goroutines (whatever GOMAXPROCS is) until b.N calls.
-func producers(b *testing.B, fn func(i int64) error) {
-	b.SetParallelism((64 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
-	var n atomic.Int64
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if err := fn(n.Add(1)); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	b.Cleanup(func() { db.Close() })
+	b.ReportAllocs()
+	return q
 }
 
 func perSecond(b *testing.B, records int) {
@@ -61,78 +49,26 @@ func perSecond(b *testing.B, records int) {
 
 func BenchmarkEnqueue(b *testing.B) {
 	ctx := context.Background()
-	b.Run("bolt/producers=64", func(b *testing.B) {
-		q, db, err := bolt.OpenQueue(filepath.Join(b.TempDir(), "q.db"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		b.ReportAllocs()
-		b.ResetTimer()
-		producers(b, func(i int64) error {
-			_, err := q.Enqueue(ctx, benchNow, benchDraft(i))
-			return err
-		})
-		perSecond(b, b.N)
-	})
-	b.Run("bolt/producers=1", func(b *testing.B) {
-		q, db, err := bolt.OpenQueue(filepath.Join(b.TempDir(), "q.db"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		b.ReportAllocs()
-		var i int64
-		for b.Loop() {
-			i++
-			if _, err := q.Enqueue(ctx, benchNow, benchDraft(i)); err != nil {
-				b.Fatal(err)
-			}
-		}
-		perSecond(b, b.N)
-	})
-	b.Run("bolt/batch=200", func(b *testing.B) {
-		q, db, err := bolt.OpenQueue(filepath.Join(b.TempDir(), "q.db"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		b.ReportAllocs()
-		ds := make([]report.Draft, 200)
-		var i int64
-		for b.Loop() {
-			for j := range ds {
-				i++
-				ds[j] = benchDraft(i)
-			}
-			if _, err := q.Enqueue(ctx, benchNow, ds...); err != nil {
-				b.Fatal(err)
-			}
-		}
-		perSecond(b, 200*b.N)
-	})
-	b.Run("bolt/batch=200/producers=8", func(b *testing.B) {
-		q, db, err := bolt.OpenQueue(filepath.Join(b.TempDir(), "q.db"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		b.ReportAllocs()
-		b.SetParallelism((8 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
-		var n atomic.Int64
-		b.RunParallel(func(pb *testing.PB) {
-			ds := make([]report.Draft, 200)
-			for pb.Next() {
-				for j := range ds {
-					ds[j] = benchDraft(n.Add(1))
+	b.Run("bolt", func(b *testing.B) {
+		storetest.BenchmarkQueueEnqueue(b, openBenchQueue)
+		b.Run("batch=200/producers=8", func(b *testing.B) {
+			q := openBenchQueue(b)
+			b.SetParallelism((8 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+			var n atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				ds := make([]report.Draft, 200)
+				for pb.Next() {
+					for j := range ds {
+						ds[j] = storetest.BenchDraft(n.Add(1))
+					}
+					if _, err := q.Enqueue(ctx, benchNow, ds...); err != nil {
+						b.Error(err)
+						return
+					}
 				}
-				if _, err := q.Enqueue(ctx, benchNow, ds...); err != nil {
-					b.Error(err)
-					return
-				}
-			}
+			})
+			perSecond(b, 200*b.N)
 		})
-		perSecond(b, 200*b.N)
 	})
 	// The floor under the queue: bbolt alone, 200 puts of 256 bytes under
 	// sequential keys per transaction, one index, no records to encode.
@@ -172,7 +108,7 @@ func BenchmarkEnqueue(b *testing.B) {
 	b.Run("diskqueue/syncEvery=1/producers=64", func(b *testing.B) {
 		dq := diskq(b, 1, 2*time.Second)
 		b.ResetTimer()
-		producers(b, func(int64) error { return dq.Put(benchBody) })
+		storetest.BenchProducers(b, 64, func(int64) error { return dq.Put(benchBody) })
 		perSecond(b, b.N)
 	})
 	b.Run("diskqueue/syncEvery=1/producers=1", func(b *testing.B) {
@@ -187,7 +123,7 @@ func BenchmarkEnqueue(b *testing.B) {
 	b.Run("diskqueue/defaults/producers=64", func(b *testing.B) {
 		dq := diskq(b, 2500, 2*time.Second)
 		b.ResetTimer()
-		producers(b, func(int64) error { return dq.Put(benchBody) })
+		storetest.BenchProducers(b, 64, func(int64) error { return dq.Put(benchBody) })
 		perSecond(b, b.N)
 	})
 	b.Run("diskqueue/defaults/producers=1", func(b *testing.B) {
@@ -203,38 +139,7 @@ func BenchmarkEnqueue(b *testing.B) {
 
 // BenchmarkLeaseAck drains a queue: lease 200, ack them in one call.
 func BenchmarkLeaseAck(b *testing.B) {
-	ctx := context.Background()
-	q, db, err := bolt.OpenQueue(filepath.Join(b.TempDir(), "q.db"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	ds := make([]report.Draft, 200)
-	var i int64
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		for j := range ds {
-			i++
-			ds[j] = benchDraft(i)
-		}
-		if _, err := q.Enqueue(ctx, benchNow, ds...); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		recs, err := q.Lease(ctx, benchNow, time.Minute, 200)
-		if err != nil || len(recs) != 200 {
-			b.Fatalf("Lease: %d records, %v", len(recs), err)
-		}
-		cs := make([]report.Claim, len(recs))
-		for j, r := range recs {
-			cs[j] = r.Claim()
-		}
-		if err := q.Ack(ctx, benchNow, cs...); err != nil {
-			b.Fatal(err)
-		}
-	}
-	perSecond(b, 200*b.N)
+	storetest.BenchmarkQueueLeaseAck(b, openBenchQueue)
 }
 
 var (
@@ -262,7 +167,7 @@ func millionQueue() (string, error) {
 		ds := make([]report.Draft, report.MaxBatch)
 		for i := int64(0); i < 1_000_000; {
 			for j := range ds {
-				d := benchDraft(i)
+				d := storetest.BenchDraft(i)
 				d.Body = benchBody[:128]
 				if i%2 == 1 {
 					d.Stream = fmt.Sprint("1101010010120240527", i%100)

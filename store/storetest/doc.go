@@ -16,6 +16,8 @@
 // [TestQueueReopen] (durability across close and reopen) and
 // [TestQueueShared] (several handles on one queue, as several processes).
 // For the session-code book of the delivery engine: [TestCodeBook].
+// The benchmarks that the stores share, with the same records and metrics:
+// [BenchmarkQueueEnqueue], [BenchmarkQueueLeaseAck] and [BenchmarkAuditAppend].
 // Each misbehaviour fails the subtest that found it, with the operation, the
 // record and what was expected.
 package storetest

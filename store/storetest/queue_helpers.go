@@ -139,28 +139,33 @@ func lostClaims(err error) []string {
 	return out
 }
 
+// diff collects the fields in which a value differs from the one wanted.
+type diff []string
+
+func (d *diff) add(field string, g, w any) {
+	*d = append(*d, fmt.Sprintf("%s = %v, want %v", field, g, w))
+}
+
+func (d diff) String() string { return strings.Join(d, "; ") }
+
+// diffField adds field to d when g and w differ.
+func diffField[T comparable](d *diff, field string, g, w T) {
+	if g != w {
+		d.add(field, g, w)
+	}
+}
+
 // diffRecord describes how got differs from want, or returns "".
 func diffRecord(got, want report.Record) string {
-	var d []string
-	add := func(field string, g, w any) { d = append(d, fmt.Sprintf("%s = %v, want %v", field, g, w)) }
-	if got.Seq != want.Seq {
-		add("Seq", got.Seq, want.Seq)
-	}
-	if got.Key != want.Key {
-		add("Key", got.Key, want.Key)
-	}
-	if got.Stream != want.Stream {
-		add("Stream", got.Stream, want.Stream)
-	}
-	if got.Endpoint != want.Endpoint {
-		add("Endpoint", got.Endpoint, want.Endpoint)
-	}
+	var d diff
+	diffField(&d, "Seq", got.Seq, want.Seq)
+	diffField(&d, "Key", got.Key, want.Key)
+	diffField(&d, "Stream", got.Stream, want.Stream)
+	diffField(&d, "Endpoint", got.Endpoint, want.Endpoint)
 	if !bytes.Equal(got.Body, want.Body) {
-		add("Body", fmt.Sprintf("%q", got.Body), fmt.Sprintf("%q", want.Body))
+		d.add("Body", fmt.Sprintf("%q", got.Body), fmt.Sprintf("%q", want.Body))
 	}
-	if got.Day != want.Day {
-		add("Day", got.Day, want.Day)
-	}
+	diffField(&d, "Day", got.Day, want.Day)
 	times := []struct {
 		name string
 		g, w time.Time
@@ -171,25 +176,17 @@ func diffRecord(got, want report.Record) string {
 	}
 	for _, tm := range times {
 		if !tm.g.Equal(tm.w) {
-			add(tm.name, tm.g.Format(time.RFC3339Nano), tm.w.Format(time.RFC3339Nano))
+			d.add(tm.name, tm.g.Format(time.RFC3339Nano), tm.w.Format(time.RFC3339Nano))
 		}
 		if !tm.g.IsZero() && tm.g.Location() != time.UTC {
-			add(tm.name+".Location()", tm.g.Location(), time.UTC)
+			d.add(tm.name+".Location()", tm.g.Location(), time.UTC)
 		}
 	}
-	if got.State != want.State {
-		add("State", got.State, want.State)
-	}
-	if got.Attempts != want.Attempts {
-		add("Attempts", got.Attempts, want.Attempts)
-	}
-	if got.LastCause != want.LastCause {
-		add("LastCause", got.LastCause, want.LastCause)
-	}
-	if got.LeaseToken != want.LeaseToken {
-		add("LeaseToken", got.LeaseToken, want.LeaseToken)
-	}
-	return strings.Join(d, "; ")
+	diffField(&d, "State", got.State, want.State)
+	diffField(&d, "Attempts", got.Attempts, want.Attempts)
+	diffField(&d, "LastCause", got.LastCause, want.LastCause)
+	diffField(&d, "LeaseToken", got.LeaseToken, want.LeaseToken)
+	return d.String()
 }
 
 func wantRecord(t testing.TB, what string, got, want report.Record) {
@@ -201,36 +198,19 @@ func wantRecord(t testing.TB, what string, got, want report.Record) {
 
 // diffStats describes how got differs from want, or returns "".
 func diffStats(got, want report.Stats) string {
-	var d []string
-	add := func(field string, g, w any) { d = append(d, fmt.Sprintf("%s = %v, want %v", field, g, w)) }
-	if got.Depth != want.Depth {
-		add("Depth", got.Depth, want.Depth)
-	}
-	if got.Leased != want.Leased {
-		add("Leased", got.Leased, want.Leased)
-	}
-	if got.Failing != want.Failing {
-		add("Failing", got.Failing, want.Failing)
-	}
-	if got.Attempts != want.Attempts {
-		add("Attempts", got.Attempts, want.Attempts)
-	}
+	var d diff
+	diffField(&d, "Depth", got.Depth, want.Depth)
+	diffField(&d, "Leased", got.Leased, want.Leased)
+	diffField(&d, "Failing", got.Failing, want.Failing)
+	diffField(&d, "Attempts", got.Attempts, want.Attempts)
 	if !got.Oldest.Equal(want.Oldest) {
-		add("Oldest", got.Oldest, want.Oldest)
+		d.add("Oldest", got.Oldest, want.Oldest)
 	}
-	if got.OldestAge != want.OldestAge {
-		add("OldestAge", got.OldestAge, want.OldestAge)
-	}
-	if got.Dead != want.Dead {
-		add("Dead", got.Dead, want.Dead)
-	}
-	if got.Acked != want.Acked {
-		add("Acked", got.Acked, want.Acked)
-	}
-	if got.Backfill != want.Backfill {
-		add("Backfill", got.Backfill, want.Backfill)
-	}
-	return strings.Join(d, "; ")
+	diffField(&d, "OldestAge", got.OldestAge, want.OldestAge)
+	diffField(&d, "Dead", got.Dead, want.Dead)
+	diffField(&d, "Acked", got.Acked, want.Acked)
+	diffField(&d, "Backfill", got.Backfill, want.Backfill)
+	return d.String()
 }
 
 func wantStats(t testing.TB, what string, got, want report.Stats) {
