@@ -180,6 +180,49 @@ func CheckClaims(claims []Claim) error {
 	return vs.Err()
 }
 
+// CheckAck checks the arguments of an Ack and returns now in [Micro] form.
+func CheckAck(now time.Time, claims []Claim) (time.Time, error) {
+	now, err := CheckTime("now", now)
+	return checked(now, err, CheckClaims(claims))
+}
+
+// CheckRetry checks the arguments of a Retry and returns next in [Micro] form.
+func CheckRetry(next time.Time, cause string, claims []Claim) (time.Time, error) {
+	next, err := CheckTime("next", next)
+	return checked(next, err, CheckCause("cause", cause), CheckClaims(claims))
+}
+
+// CheckBury checks the arguments of a Bury and returns now in [Micro] form.
+func CheckBury(now time.Time, cause string, claims []Claim) (time.Time, error) {
+	now, err := CheckTime("now", now)
+	return checked(now, err, CheckCause("cause", cause), CheckClaims(claims))
+}
+
+// CheckRedrive checks the arguments of a Redrive and returns now in [Micro]
+// form.
+func CheckRedrive(now time.Time, seq uint64) (time.Time, error) {
+	now, err := CheckTime("now", now)
+	return checked(now, err, CheckSeq(seq))
+}
+
+// CheckBuryRecord checks the arguments of a BuryRecord and returns now in
+// [Micro] form.
+func CheckBuryRecord(now time.Time, seq uint64, cause string) (time.Time, error) {
+	now, err := CheckTime("now", now)
+	return checked(now, err, CheckSeq(seq), CheckCause("cause", cause))
+}
+
+// checked returns t when no check failed, else the zero time and the first
+// error in the order of the arguments.
+func checked(t time.Time, errs ...error) (time.Time, error) {
+	for _, err := range errs {
+		if err != nil {
+			return time.Time{}, err
+		}
+	}
+	return t, nil
+}
+
 // CheckLease checks the arguments of a Lease.
 func CheckLease(ttl time.Duration, max int) error {
 	var vs wht93.Violations

@@ -251,18 +251,14 @@ func (t *qtx) setCounter(name []byte, n int64) error {
 	return t.root.Put(name, t.vals.u64(uint64(n)))
 }
 
-// deltas are changes of the counters, written once per operation.
-type deltas struct {
-	depth, leased, failing, attempts, dead, acked, backfill int64
-}
-
-func (t *qtx) flush(d *deltas) error {
+// flush adds d, the changes of one operation, to the counters.
+func (t *qtx) flush(d *report.Counts) error {
 	for _, c := range []struct {
 		name  []byte
 		delta int64
 	}{
-		{cDepth, d.depth}, {cLeased, d.leased}, {cFailing, d.failing}, {cAttempts, d.attempts},
-		{cDead, d.dead}, {cAcked, d.acked}, {cBackfill, d.backfill},
+		{cDepth, d.Depth}, {cLeased, d.Leased}, {cFailing, d.Failing}, {cAttempts, d.Attempts},
+		{cDead, d.Dead}, {cAcked, d.Acked}, {cBackfill, d.Backfill},
 	} {
 		if c.delta == 0 {
 			continue
@@ -386,7 +382,7 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 			return err
 		}
 		seq := uint64(t.counter(cSeq))
-		var d deltas
+		var d report.Counts
 		for i := range ds {
 			dr := &ds[i]
 			if old, ok := t.seqOfKey(dr.Key); ok {
@@ -403,7 +399,7 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 			if err := t.setLaneOf(dr.Stream, seq, now.UnixMicro(), dr.Due.UnixMicro()); err != nil {
 				return err
 			}
-			d.depth++
+			d.Depth++
 			out[i] = report.Enqueued{Seq: seq}
 		}
 		if err := t.setCounter(cSeq, int64(seq)); err != nil {
@@ -437,7 +433,7 @@ func (q *Queue) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 		if err != nil {
 			return err
 		}
-		var d deltas
+		var d report.Counts
 		for _, seq := range picked {
 			r, err := t.load(seq)
 			if err != nil {
@@ -446,14 +442,7 @@ func (q *Queue) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 			if r == nil || !r.State.Open() {
 				return fmt.Errorf("%w: index names record %d, which is not open", errCorrupt, seq)
 			}
-			if r.State == report.Pending {
-				d.leased++
-			}
-			r.State = report.Leased
-			r.Attempts++
-			r.LeaseToken++
-			r.LeaseExpiry = expiry
-			d.attempts++
+			d.Add(report.ApplyLease(r, expiry))
 			if err := t.store(r); err != nil {
 				return err
 			}
@@ -503,7 +492,7 @@ func (t *qtx) eligible(now int64, max int) ([]uint64, error) {
 // the claims that do not hold. A record already in state again under the same
 // claim is no error (an Ack repeated).
 func (q *Queue) settle(ctx context.Context, claims []report.Claim, again report.State,
-	fn func(*qtx, *report.Record, *deltas) error) error {
+	fn func(*qtx, *report.Record, *report.Counts) error) error {
 	var lost []report.Claim
 	err := q.db.update(ctx, func(tx *bbolt.Tx) error {
 		lost = lost[:0]
@@ -511,21 +500,21 @@ func (q *Queue) settle(ctx context.Context, claims []report.Claim, again report.
 		if err != nil {
 			return err
 		}
-		var d deltas
+		var d report.Counts
 		for _, c := range claims {
 			r, err := t.load(c.Seq)
 			if err != nil {
 				return err
 			}
 			switch {
-			case r != nil && r.State == report.Leased && r.LeaseToken == c.Token:
+			case report.ClaimHolds(r, c):
 				if err := fn(t, r, &d); err != nil {
 					return err
 				}
 				if err := t.store(r); err != nil {
 					return err
 				}
-			case r != nil && again != 0 && r.State == again && r.LeaseToken == c.Token:
+			case report.Repeated(r, c, again):
 			default:
 				lost = append(lost, c)
 			}
@@ -538,86 +527,46 @@ func (q *Queue) settle(ctx context.Context, claims []report.Claim, again report.
 	return report.LeaseLost(lost)
 }
 
-// leave takes an open record out of the open set into state s at now.
-func leave(t *qtx, r *report.Record, d *deltas, s report.State, now time.Time) error {
-	if r.State == report.Leased {
-		d.leased--
-	}
-	if r.LastCause != "" {
-		d.failing--
-	}
-	d.depth--
-	d.attempts -= int64(r.Attempts)
-	r.State = s
-	r.Done = now
-	return t.leaveOpen(r)
-}
-
 // Ack implements [report.Queue].
 func (q *Queue) Ack(ctx context.Context, now time.Time, claims ...report.Claim) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckAck(now, claims)
 	if err != nil {
 		return err
 	}
-	if err := report.CheckClaims(claims); err != nil {
-		return err
-	}
-	return q.settle(ctx, claims, report.Acked, func(t *qtx, r *report.Record, d *deltas) error {
-		d.acked++
-		if now.After(r.Due) {
-			d.backfill++
-		}
-		return leave(t, r, d, report.Acked, now)
+	return q.settle(ctx, claims, report.Acked, func(t *qtx, r *report.Record, d *report.Counts) error {
+		d.Add(report.ApplyAck(r, now))
+		return t.leaveOpen(r)
 	})
 }
 
 // Retry implements [report.Queue].
 func (q *Queue) Retry(ctx context.Context, next time.Time, cause string, claims ...report.Claim) error {
-	next, err := report.CheckTime("next", next)
+	next, err := report.CheckRetry(next, cause, claims)
 	if err != nil {
 		return err
 	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
-		return err
-	}
-	return q.settle(ctx, claims, 0, func(t *qtx, r *report.Record, d *deltas) error {
-		d.leased--
-		if r.LastCause == "" {
-			d.failing++
-		}
-		r.State = report.Pending
-		r.Next = next
-		r.LastCause = cause
+	return q.settle(ctx, claims, 0, func(t *qtx, r *report.Record, d *report.Counts) error {
+		d.Add(report.ApplyRetry(r, next, cause))
 		return t.setLane(r, next)
 	})
 }
 
 // bury moves an open record to the dead-letter set.
-func bury(t *qtx, r *report.Record, d *deltas, now time.Time, cause string) error {
-	if err := leave(t, r, d, report.Dead, now); err != nil {
+func bury(t *qtx, r *report.Record, d *report.Counts, now time.Time, cause string) error {
+	d.Add(report.ApplyBury(r, now, cause))
+	if err := t.leaveOpen(r); err != nil {
 		return err
 	}
-	d.dead++
-	r.LastCause = cause
 	return t.dead.Put(t.k(r.Seq), t.vals.time(r.Due))
 }
 
 // Bury implements [report.Queue].
 func (q *Queue) Bury(ctx context.Context, now time.Time, cause string, claims ...report.Claim) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckBury(now, cause, claims)
 	if err != nil {
 		return err
 	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
-		return err
-	}
-	return q.settle(ctx, claims, 0, func(t *qtx, r *report.Record, d *deltas) error {
+	return q.settle(ctx, claims, 0, func(t *qtx, r *report.Record, d *report.Counts) error {
 		return bury(t, r, d, now, cause)
 	})
 }
@@ -625,10 +574,7 @@ func (q *Queue) Bury(ctx context.Context, now time.Time, cause string, claims ..
 // change applies fn to record seq in a write transaction, unless allowed
 // refuses (with a violation) given the record's state.
 func (q *Queue) change(ctx context.Context, seq uint64, allowed func(*report.Record) error,
-	fn func(*qtx, *report.Record, *deltas) error) error {
-	if err := report.CheckSeq(seq); err != nil {
-		return err
-	}
+	fn func(*qtx, *report.Record, *report.Counts) error) error {
 	var refused error
 	err := q.db.update(ctx, func(tx *bbolt.Tx) error {
 		refused = nil
@@ -647,7 +593,7 @@ func (q *Queue) change(ctx context.Context, seq uint64, allowed func(*report.Rec
 		if refused = allowed(r); refused != nil {
 			return nil
 		}
-		var d deltas
+		var d report.Counts
 		return errors.Join(fn(t, r, &d), t.store(r), t.flush(&d))
 	})
 	if err != nil {
@@ -658,26 +604,12 @@ func (q *Queue) change(ctx context.Context, seq uint64, allowed func(*report.Rec
 
 // Redrive implements [report.Queue].
 func (q *Queue) Redrive(ctx context.Context, now time.Time, seq uint64) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckRedrive(now, seq)
 	if err != nil {
 		return err
 	}
-	allowed := func(r *report.Record) error {
-		if r.State != report.Dead {
-			return report.WrongState(seq, r.State)
-		}
-		return nil
-	}
-	return q.change(ctx, seq, allowed, func(t *qtx, r *report.Record, d *deltas) error {
-		d.dead--
-		d.depth++
-		if r.LastCause != "" {
-			d.failing++
-		}
-		r.State = report.Pending
-		r.Attempts = 0
-		r.Next = now
-		r.Done = time.Time{}
+	return q.change(ctx, seq, report.RedriveAllowed, func(t *qtx, r *report.Record, d *report.Counts) error {
+		d.Add(report.ApplyRedrive(r, now))
 		if err := t.dead.Delete(t.k(seq)); err != nil {
 			return err
 		}
@@ -687,20 +619,11 @@ func (q *Queue) Redrive(ctx context.Context, now time.Time, seq uint64) error {
 
 // BuryRecord implements [report.Queue].
 func (q *Queue) BuryRecord(ctx context.Context, now time.Time, seq uint64, cause string) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckBuryRecord(now, seq, cause)
 	if err != nil {
 		return err
 	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	allowed := func(r *report.Record) error {
-		if !r.State.Open() {
-			return report.WrongState(seq, r.State)
-		}
-		return nil
-	}
-	return q.change(ctx, seq, allowed, func(t *qtx, r *report.Record, d *deltas) error {
+	return q.change(ctx, seq, report.BuryAllowed, func(t *qtx, r *report.Record, d *report.Counts) error {
 		return bury(t, r, d, now, cause)
 	})
 }
@@ -736,15 +659,12 @@ func (q *Queue) Purge(ctx context.Context, ackedBefore time.Time, max int) (int,
 				gone = append(gone, r)
 			}
 		}
-		var d deltas
+		var d report.Counts
 		for _, r := range gone {
 			if err := errors.Join(t.rec.Delete(t.k(r.Seq)), t.key.Delete([]byte(r.Key))); err != nil {
 				return err
 			}
-			d.acked--
-			if r.Backfill() {
-				d.backfill--
-			}
+			d.Sub(report.CountsOf(r))
 		}
 		n = len(gone)
 		return t.flush(&d)

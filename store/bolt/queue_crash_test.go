@@ -199,8 +199,10 @@ func checkCrashFile(t *testing.T, iter int, path string, keys map[string]uint64,
 		if err != nil {
 			return err
 		}
-		// Every record once under its key; counters equal a recount.
-		var want deltas
+		// Every record once under its key; counters equal a recount, made
+		// here without report.CountsOf, which the queue uses.
+		type counters struct{ depth, leased, attempts, acked, dead int64 }
+		var want counters
 		seen := map[string]uint64{}
 		c := t.rec.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -235,7 +237,7 @@ func checkCrashFile(t *testing.T, iter int, path string, keys map[string]uint64,
 				want.dead++
 			}
 		}
-		got := deltas{depth: t.counter(cDepth), leased: t.counter(cLeased), attempts: t.counter(cAttempts),
+		got := counters{depth: t.counter(cDepth), leased: t.counter(cLeased), attempts: t.counter(cAttempts),
 			acked: t.counter(cAcked), dead: t.counter(cDead)}
 		if got != want {
 			return fmt.Errorf("counters %+v, recount %+v", got, want)

@@ -190,25 +190,23 @@ func (q *Queue) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 	out := make([]report.Record, len(picked))
 	for i, seq := range picked {
 		r := q.recs[seq]
-		r.State = report.Leased
-		r.Attempts++
-		r.LeaseToken++
-		r.LeaseExpiry = expiry
+		report.ApplyLease(r, expiry)
 		out[i] = copyRecord(r)
 	}
 	return out, nil
 }
 
 // settle applies fn to every claimed record that is Leased under its claim and
-// reports the others; already reports claims that are no error.
-func (q *Queue) settle(claims []report.Claim, already func(*report.Record) bool, fn func(*report.Record)) error {
+// reports the others. A record already in state again under the same claim is
+// no error (an Ack repeated).
+func (q *Queue) settle(claims []report.Claim, again report.State, fn func(*report.Record)) error {
 	var lost []report.Claim
 	for _, c := range claims {
 		r := q.recs[c.Seq]
 		switch {
-		case r != nil && r.State == report.Leased && r.LeaseToken == c.Token:
+		case report.ClaimHolds(r, c):
 			fn(r)
-		case r != nil && r.LeaseToken == c.Token && already(r):
+		case report.Repeated(r, c, again):
 		default:
 			lost = append(lost, c)
 		}
@@ -221,18 +219,14 @@ func (q *Queue) Ack(ctx context.Context, now time.Time, claims ...report.Claim) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckAck(now, claims)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
 		return err
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.settle(claims, func(r *report.Record) bool { return r.State == report.Acked }, func(r *report.Record) {
-		r.State = report.Acked
-		r.Done = now
+	return q.settle(claims, report.Acked, func(r *report.Record) {
+		report.ApplyAck(r, now)
 		q.leave(r)
 	})
 }
@@ -242,23 +236,13 @@ func (q *Queue) Retry(ctx context.Context, next time.Time, cause string, claims 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	next, err := report.CheckTime("next", next)
+	next, err := report.CheckRetry(next, cause, claims)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
 		return err
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.settle(claims, func(*report.Record) bool { return false }, func(r *report.Record) {
-		r.State = report.Pending
-		r.Next = next
-		r.LastCause = cause
-	})
+	return q.settle(claims, 0, func(r *report.Record) { report.ApplyRetry(r, next, cause) })
 }
 
 // Bury implements [report.Queue].
@@ -266,27 +250,17 @@ func (q *Queue) Bury(ctx context.Context, now time.Time, cause string, claims ..
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckBury(now, cause, claims)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
 		return err
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.settle(claims, func(*report.Record) bool { return false }, func(r *report.Record) {
-		q.bury(r, now, cause)
-	})
+	return q.settle(claims, 0, func(r *report.Record) { q.bury(r, now, cause) })
 }
 
 func (q *Queue) bury(r *report.Record, now time.Time, cause string) {
-	r.State = report.Dead
-	r.Done = now
-	r.LastCause = cause
+	report.ApplyBury(r, now, cause)
 	q.leave(r)
 }
 
@@ -354,31 +328,15 @@ func (q *Queue) Stats(ctx context.Context, now time.Time) (report.Stats, error) 
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	var s report.Stats
+	var c report.Counts
 	var oldest uint64
 	for seq, r := range q.recs {
-		switch r.State {
-		case report.Pending, report.Leased:
-			s.Depth++
-			if r.State == report.Leased {
-				s.Leased++
-			}
-			if r.LastCause != "" {
-				s.Failing++
-			}
-			s.Attempts += int64(r.Attempts)
-			if oldest == 0 || seq < oldest {
-				oldest = seq
-			}
-		case report.Dead:
-			s.Dead++
-		case report.Acked:
-			s.Acked++
-			if r.Backfill() {
-				s.Backfill++
-			}
+		c.Add(report.CountsOf(r))
+		if r.State.Open() && (oldest == 0 || seq < oldest) {
+			oldest = seq
 		}
 	}
+	s := c.Stats()
 	if oldest != 0 {
 		s.Oldest = q.recs[oldest].Enqueued
 		s.OldestAge = max(now.Sub(s.Oldest), 0)
@@ -391,27 +349,29 @@ func (q *Queue) Redrive(ctx context.Context, now time.Time, seq uint64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckRedrive(now, seq)
 	if err != nil {
 		return err
 	}
-	if err := report.CheckSeq(seq); err != nil {
-		return err
-	}
+	return q.change(seq, report.RedriveAllowed, func(r *report.Record) {
+		report.ApplyRedrive(r, now)
+		q.laneOf(r.Stream).add(seq)
+	})
+}
+
+// change applies fn to record seq, unless allowed refuses (with a violation)
+// given the record's state.
+func (q *Queue) change(seq uint64, allowed func(*report.Record) error, fn func(*report.Record)) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	r := q.recs[seq]
 	if r == nil {
 		return report.NotFound(seq)
 	}
-	if r.State != report.Dead {
-		return report.WrongState(seq, r.State)
+	if err := allowed(r); err != nil {
+		return err
 	}
-	r.State = report.Pending
-	r.Attempts = 0
-	r.Next = now
-	r.Done = time.Time{}
-	q.laneOf(r.Stream).add(seq)
+	fn(r)
 	return nil
 }
 
@@ -420,27 +380,11 @@ func (q *Queue) BuryRecord(ctx context.Context, now time.Time, seq uint64, cause
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckBuryRecord(now, seq, cause)
 	if err != nil {
 		return err
 	}
-	if err := report.CheckSeq(seq); err != nil {
-		return err
-	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	r := q.recs[seq]
-	if r == nil {
-		return report.NotFound(seq)
-	}
-	if !r.State.Open() {
-		return report.WrongState(seq, r.State)
-	}
-	q.bury(r, now, cause)
-	return nil
+	return q.change(seq, report.BuryAllowed, func(r *report.Record) { q.bury(r, now, cause) })
 }
 
 // Purge implements [report.Queue].

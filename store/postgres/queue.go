@@ -635,11 +635,8 @@ func (q *Queue) settle(ctx context.Context, claims []report.Claim, again report.
 
 // Ack implements [report.Queue].
 func (q *Queue) Ack(ctx context.Context, now time.Time, claims ...report.Claim) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckAck(now, claims)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
 		return err
 	}
 	return q.settle(ctx, claims, report.Acked, `state = 4, done_at = $1`, now)
@@ -647,14 +644,8 @@ func (q *Queue) Ack(ctx context.Context, now time.Time, claims ...report.Claim) 
 
 // Retry implements [report.Queue].
 func (q *Queue) Retry(ctx context.Context, next time.Time, cause string, claims ...report.Claim) error {
-	next, err := report.CheckTime("next", next)
+	next, err := report.CheckRetry(next, cause, claims)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
 		return err
 	}
 	return q.settle(ctx, claims, 0, `state = 1, next_at = $1, last_cause = $2`, next, cause)
@@ -662,14 +653,8 @@ func (q *Queue) Retry(ctx context.Context, next time.Time, cause string, claims 
 
 // Bury implements [report.Queue].
 func (q *Queue) Bury(ctx context.Context, now time.Time, cause string, claims ...report.Claim) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckBury(now, cause, claims)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckCause("cause", cause); err != nil {
-		return err
-	}
-	if err := report.CheckClaims(claims); err != nil {
 		return err
 	}
 	return q.settle(ctx, claims, 0, `state = 3, done_at = $1, last_cause = $2`, now, cause)
@@ -695,11 +680,8 @@ func (q *Queue) refusal(ctx context.Context, db interface {
 // Lease running at the same time sees the record either dead or back in
 // place.
 func (q *Queue) Redrive(ctx context.Context, now time.Time, seq uint64) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckRedrive(now, seq)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckSeq(seq); err != nil {
 		return err
 	}
 	var refused error
@@ -739,14 +721,8 @@ func (q *Queue) Redrive(ctx context.Context, now time.Time, seq uint64) error {
 
 // BuryRecord implements [report.Queue].
 func (q *Queue) BuryRecord(ctx context.Context, now time.Time, seq uint64, cause string) error {
-	now, err := report.CheckTime("now", now)
+	now, err := report.CheckBuryRecord(now, seq, cause)
 	if err != nil {
-		return err
-	}
-	if err := report.CheckSeq(seq); err != nil {
-		return err
-	}
-	if err := report.CheckCause("cause", cause); err != nil {
 		return err
 	}
 	res, err := q.db.sql.ExecContext(ctx, q.x(`UPDATE {{schema}}.queue_records SET state = 3, done_at = $2, last_cause = $3
