@@ -1,6 +1,8 @@
 package checkin
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"slices"
 	"sort"
 	"strconv"
@@ -39,6 +41,11 @@ type PassChange struct {
 // move forward (a refund is final, a version never goes back), so that changes
 // applied twice or out of order leave the same book.
 //
+// The numbering lives as long as the Book: a new Book (the host's process
+// restarted and filled it again) numbers its changes afresh, under a new
+// [Book.Epoch], so that a replica holding a cursor of the old numbering knows to
+// read again from 0 instead of waiting past changes it would never see.
+//
 // A Book is safe for concurrent use; its zero value is not usable, call
 // [NewBook].
 type Book struct {
@@ -49,6 +56,7 @@ type Book struct {
 	byHolder map[realname.BlindIndex][]codes.TicketCode // sorted by code
 	log      []logItem                                  // ascending seq; stale items skipped
 	seq      uint64
+	epoch    uint64
 }
 
 type bookPass struct {
@@ -61,14 +69,24 @@ type logItem struct {
 	code codes.TicketCode
 }
 
-// NewBook returns an empty book of the session.
+// NewBook returns an empty book of the session, under a new random epoch.
 func NewBook(session codes.SessionCode) *Book {
+	var e [8]byte
+	for binary.BigEndian.Uint64(e[:]) == 0 {
+		rand.Read(e[:]) // never fails: see crypto/rand.Read
+	}
 	return &Book{
 		session:  session,
 		passes:   map[codes.TicketCode]*bookPass{},
 		byHolder: map[realname.BlindIndex][]codes.TicketCode{},
+		epoch:    binary.BigEndian.Uint64(e[:]),
 	}
 }
+
+// Epoch identifies the book's numbering of its changes: random, never 0, and
+// different for every Book. A cursor of [Book.Changes] means something only
+// under the epoch it was read in.
+func (b *Book) Epoch() uint64 { return b.epoch }
 
 // Session returns the book's session.
 func (b *Book) Session() codes.SessionCode { return b.session }

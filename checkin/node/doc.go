@@ -37,8 +37,9 @@
 //	lan, _ := node.New(node.Config{Name: "lan-east", Mode: checkin.NetLAN, Policy: p,
 //		Verifier: v, Store: entries, Replica: replica})
 //
-// A restarted node's book numbers its changes afresh, so a node that syncs
-// its passes from it (a node below a LAN node) must pull them again from
-// cursor 0 after that restart; the online side's own book is the host's, and
-// the same holds of a LAN node's cursors when the online node restarts.
+// A restarted upstream's book numbers its changes afresh, under a new epoch
+// ([checkin.Book.Epoch]) that each page of passes carries (over HTTP in the
+// Wht93-Book-Epoch header). A node whose pass cursor is of another epoch reads
+// every pass again from cursor 0 and says so in SyncReport.Reread, so that a
+// refund made while the two were apart is never skipped.
 package node

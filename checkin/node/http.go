@@ -242,6 +242,7 @@ func Handler(n *Node) http.Handler {
 			writeError(w, err)
 			return
 		}
+		w.Header().Set(epochHeader, strconv.FormatUint(p.Epoch, 10))
 		b := binary.AppendUvarint(make([]byte, 0, 16+len(p.Changes)*110), p.Next)
 		for _, c := range p.Changes {
 			pb, err := c.Pass.MarshalBinary()
@@ -411,24 +412,30 @@ func NewClient(base string, hc *http.Client) (*Client, error) {
 }
 
 func (c *Client) do(ctx context.Context, method, path, ctype string, body []byte) ([]byte, error) {
+	b, _, err := c.doHeader(ctx, method, path, ctype, body)
+	return b, err
+}
+
+// doHeader is do, returning the answer's header too.
+func (c *Client) doHeader(ctx context.Context, method, path, ctype string, body []byte) ([]byte, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(b) > maxBody {
-		return nil, fmt.Errorf("node client: %s answered more than %d bytes", path, maxBody)
+		return nil, nil, fmt.Errorf("node client: %s answered more than %d bytes", path, maxBody)
 	}
 	if resp.StatusCode/100 != 2 {
 		var ew errorWire
@@ -443,11 +450,11 @@ func (c *Client) do(ctx context.Context, method, path, ctype string, body []byte
 			default:
 				rule = errRemote
 			}
-			return nil, rule.Atf(ew.Field, ew.Value, ew.Zh, ew.En)
+			return nil, nil, rule.Atf(ew.Field, ew.Value, ew.Zh, ew.En)
 		}
-		return nil, fmt.Errorf("node client: %s: HTTP %d", path, resp.StatusCode)
+		return nil, nil, fmt.Errorf("node client: %s: HTTP %d", path, resp.StatusCode)
 	}
-	return b, nil
+	return b, resp.Header, nil
 }
 
 // Scan implements Gate.
@@ -478,18 +485,28 @@ func (c *Client) Heartbeat(ctx context.Context, h checkin.Heartbeat) error {
 	return err
 }
 
+// epochHeader carries a page of passes' Epoch (decimal). It is a header, so
+// that clients that do not read it see the page as before.
+const epochHeader = "Wht93-Book-Epoch"
+
 // Passes implements Upstream.
 func (c *Client) Passes(ctx context.Context, after uint64, limit int) (PassPage, error) {
-	b, err := c.do(ctx, http.MethodGet, "/v1/passes?after="+strconv.FormatUint(after, 10)+"&limit="+strconv.Itoa(limit), "", nil)
+	b, h, err := c.doHeader(ctx, http.MethodGet, "/v1/passes?after="+strconv.FormatUint(after, 10)+"&limit="+strconv.Itoa(limit), "", nil)
 	if err != nil {
 		return PassPage{}, err
+	}
+	var epoch uint64
+	if v := h.Get(epochHeader); v != "" {
+		if epoch, err = strconv.ParseUint(v, 10, 64); err != nil {
+			return PassPage{}, checkin.ErrEncoding.Atf("epoch", strconv.Quote(v[:min(len(v), 32)]), "票据变更编号纪元格式错误", "malformed epoch of the change numbering")
+		}
 	}
 	next, k := binary.Uvarint(b)
 	if k <= 0 {
 		return PassPage{}, checkin.ErrEncoding.Atf("next", "", "分页游标格式错误", "malformed page cursor")
 	}
 	b = b[k:]
-	p := PassPage{Next: next}
+	p := PassPage{Next: next, Epoch: epoch}
 	for len(b) > 0 {
 		seq, k1 := binary.Uvarint(b)
 		if k1 <= 0 {

@@ -43,10 +43,14 @@ type Upstream interface {
 }
 
 // PassPage is a page of pass changes; Next is the cursor to read on from.
+// Epoch is the numbering the cursors and the changes' Seq are in (the
+// upstream book's [checkin.Book.Epoch]): a reader whose cursor is of another
+// epoch reads again from 0. An upstream that does not number by epoch gives 0.
 // A PassPage is a plain value, safe for concurrent reads.
 type PassPage struct {
 	Changes []checkin.PassChange
 	Next    uint64
+	Epoch   uint64
 }
 
 // EntryPage is a page of entries of one session; Next is the cursor to read on
@@ -119,9 +123,11 @@ type Node struct {
 
 // Cursors are where a LAN node is in its sync with its upstream: the last pass
 // change and entry read down, and the last of its own store's changes pushed
-// up. Cursors is a plain value.
+// up; Epoch is the numbering Passes counts in (see [PassPage]). Cursors is a
+// plain value.
 type Cursors struct {
 	Passes, Down, Up uint64
+	Epoch            uint64
 }
 
 // ErrNode is the rule that a node's configuration is complete.
@@ -258,7 +264,7 @@ func (n *Node) Passes(_ context.Context, after uint64, limit int) (PassPage, err
 	if len(cs) > 0 {
 		next = cs[len(cs)-1].Seq
 	}
-	return PassPage{Changes: cs, Next: next}, nil
+	return PassPage{Changes: cs, Next: next, Epoch: n.book.Epoch()}, nil
 }
 
 // Entries implements Upstream from the node's store: the entries of the node's
@@ -367,6 +373,10 @@ type SyncReport struct {
 	Passes int // pass changes applied
 	Down   int // entries pulled down that were new here
 	Up     int // entries pushed up that were new there
+	// Reread is set when the upstream's book numbered its changes under
+	// another epoch than the cursors' (it restarted): every pass was read
+	// again from the start.
+	Reread bool
 	// Cursors are the cursors after the sync.
 	Cursors Cursors
 }
@@ -393,6 +403,19 @@ func (n *Node) Sync(ctx context.Context, up Upstream) (r SyncReport, _ error) {
 		if err != nil {
 			return r, fmt.Errorf("node %s: sync passes down: %w", n.cfg.Name, err)
 		}
+		if p.Epoch != n.cursor.Epoch && n.cursor.Passes != 0 {
+			// The upstream numbers its changes afresh: the cursor means
+			// nothing there. Read every pass again (passes only move
+			// forward, so those already here are unchanged by it).
+			c := n.cursor
+			c.Passes, c.Epoch = 0, p.Epoch
+			if err := n.save(ctx, nil, c); err != nil {
+				return r, fmt.Errorf("node %s: sync passes down: save cursors: %w", n.cfg.Name, err)
+			}
+			n.cursor = c
+			r.Reread = true
+			continue
+		}
 		if len(p.Changes) == 0 {
 			break
 		}
@@ -406,7 +429,7 @@ func (n *Node) Sync(ctx context.Context, up Upstream) (r SyncReport, _ error) {
 			return r, fmt.Errorf("node %s: sync passes down: %w", n.cfg.Name, err)
 		}
 		c := n.cursor
-		c.Passes = p.Next
+		c.Passes, c.Epoch = p.Next, p.Epoch
 		if err := n.save(ctx, p.Changes, c); err != nil {
 			return r, fmt.Errorf("node %s: sync passes down: save replica: %w", n.cfg.Name, err)
 		}

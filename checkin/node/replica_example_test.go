@@ -32,17 +32,17 @@ func ExampleReplicaStore() {
 	}
 	first := lan()
 	r, _ := first.Sync(ctx, online)
-	fmt.Println("pulled", r.Passes, "passes, cursors", r.Cursors)
+	fmt.Println("pulled", r.Passes, "passes, pass cursor", r.Cursors.Passes)
 
 	restarted := lan() // after a power cut; the online side is out of reach
-	fmt.Println("replica", restarted.Book().Len(), "passes, cursors", restarted.Cursors())
+	fmt.Println("replica", restarted.Book().Len(), "passes, pass cursor", restarted.Cursors().Passes, "same epoch:", restarted.Cursors().Epoch == r.Cursors.Epoch)
 	d, _ := restarted.Scan(ctx, checkin.Scan{ID: "s1", Method: checkin.QR, Credential: fx.Credentials[1], Gate: "东1", Device: "d1", At: fx.Doors()})
 	fmt.Println(d.Zh())
 	_, err := restarted.Sync(ctx, unreachable{})
 	fmt.Println(errors.Is(err, errUnreachable))
 	// Output:
-	// pulled 3 passes, cursors {3 0 0}
-	// replica 3 passes, cursors {3 0 0}
+	// pulled 3 passes, pass cursor 3
+	// replica 3 passes, pass cursor 3 same epoch: true
 	// 准予入场（第1次检票，最多1次）
 	// true
 }

@@ -3,6 +3,8 @@ package node_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -196,4 +198,111 @@ func (f *failing) Save(ctx context.Context, s codes.SessionCode, ps []checkin.Pa
 		return errSave
 	}
 	return f.ReplicaStore.Save(ctx, s, ps, c)
+}
+
+// TestUpstreamRestart: the online side restarts and fills a new book, which
+// numbers its changes afresh and ends below the LAN node's cursor. A refund
+// made while they were apart is in the new book only under a low number; the
+// LAN node sees the new epoch, reads every pass again, and refuses the
+// refunded ticket. Over a direct link and over HTTP; an upstream that gives no
+// epoch is read as before.
+func TestUpstreamRestart(t *testing.T) {
+	for _, via := range []string{"direct", "http"} {
+		t.Run(via, func(t *testing.T) {
+			f := fx(t)
+			first, err := f.Book()
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := first.Changes(0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Re-issues online move the first book's numbering past its size.
+			for i := range 5 {
+				p, _ := first.Pass(f.Tickets[10+i].Code)
+				p.Version++
+				if _, err := first.Put(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			connect := func(n *node.Node) node.Upstream {
+				if via == "direct" {
+					return n
+				}
+				srv := httptest.NewServer(node.Handler(n))
+				t.Cleanup(srv.Close)
+				c, err := node.NewClient(srv.URL, srv.Client())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			on := newNode(t, f, "online", checkin.NetOnline, first, memory.NewEntries(), checkin.Rules{}, nil)
+			ln := lan(t, f, "lan-east", checkin.Rules{}, nil)
+			r := mustSync(t, ln, connect(on))
+			if r.Reread || r.Cursors.Passes != uint64(len(all)+5) || r.Cursors.Epoch != first.Epoch() {
+				t.Fatalf("first sync %+v, book epoch %d", r, first.Epoch())
+			}
+
+			// The online host restarts: ticket 3 was refunded meanwhile, and the
+			// new book is filled with every pass as it is now.
+			second := checkin.NewBook(first.Session())
+			for _, c := range all {
+				p, _ := first.Pass(c.Pass.Ticket)
+				if p.Ticket == f.Tickets[3].Code {
+					p.Status = ticket.Refunded
+				}
+				if _, err := second.Put(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if second.Cursor() >= r.Cursors.Passes || second.Epoch() == first.Epoch() {
+				t.Fatalf("new book at %d (epoch %d), LAN cursor %d (epoch %d)", second.Cursor(), second.Epoch(), r.Cursors.Passes, first.Epoch())
+			}
+			on = newNode(t, f, "online", checkin.NetOnline, second, memory.NewEntries(), checkin.Rules{}, nil)
+			r = mustSync(t, ln, connect(on))
+			if !r.Reread || r.Passes != 1 || r.Cursors.Passes != second.Cursor() || r.Cursors.Epoch != second.Epoch() {
+				t.Fatalf("sync after the restart %+v, new book at %d epoch %d", r, second.Cursor(), second.Epoch())
+			}
+			if d := mustScan(t, ln, scan(f, "lan-3", 3, "东2", 1)); !errors.Is(d.Err(), checkin.ErrRefunded) {
+				t.Fatalf("refunded ticket after the restart: %v", d)
+			}
+			if r = mustSync(t, ln, connect(on)); r.Reread || r.Passes != 0 {
+				t.Fatalf("sync after that %+v", r)
+			}
+
+			// An upstream without epochs: cursors keep counting as before.
+			plain := &noEpoch{on}
+			ln = lan(t, f, "lan-west", checkin.Rules{}, nil)
+			if r = mustSync(t, ln, plain); r.Reread || r.Cursors.Epoch != 0 || r.Cursors.Passes != second.Cursor() {
+				t.Fatalf("sync without epochs %+v", r)
+			}
+		})
+	}
+}
+
+// noEpoch is an Upstream that gives no epoch.
+type noEpoch struct{ node.Upstream }
+
+func (u *noEpoch) Passes(ctx context.Context, after uint64, limit int) (node.PassPage, error) {
+	p, err := u.Upstream.Passes(ctx, after, limit)
+	p.Epoch = 0
+	return p, err
+}
+
+// TestClientBadEpoch: a page whose epoch header is not a number is refused.
+func TestClientBadEpoch(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Wht93-Book-Epoch", "twelve")
+		w.Write([]byte{0})
+	}))
+	defer srv.Close()
+	c, err := node.NewClient(srv.URL, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Passes(context.Background(), 0, 10); !errors.Is(err, checkin.ErrEncoding) || !strings.Contains(err.Error(), "twelve") {
+		t.Fatalf("Passes: %v", err)
+	}
 }

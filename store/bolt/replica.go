@@ -90,10 +90,15 @@ func (r *Replica) Load(ctx context.Context, session codes.SessionCode) ([]checki
 			return nil
 		}
 		if v := sb.Get(bReplicaCursors); v != nil {
-			if len(v) != 24 {
-				return node.ErrReplica.Atf("replica."+session.String()+".cursors", fmt.Sprintf("%x", v), "同步游标应为24字节", "the sync cursors must be 24 bytes")
+			// 24 bytes: Passes, Down, Up; 32: and the Epoch (files
+			// written before epochs have 24, read as epoch 0).
+			if len(v) != 24 && len(v) != 32 {
+				return node.ErrReplica.Atf("replica."+session.String()+".cursors", fmt.Sprintf("%x", v), "同步游标应为24或32字节", "the sync cursors must be 24 or 32 bytes")
 			}
 			c = node.Cursors{Passes: binary.BigEndian.Uint64(v), Down: binary.BigEndian.Uint64(v[8:]), Up: binary.BigEndian.Uint64(v[16:])}
+			if len(v) == 32 {
+				c.Epoch = binary.BigEndian.Uint64(v[24:])
+			}
 		}
 		pb := sb.Bucket(bReplicaPass)
 		if pb == nil {
@@ -134,10 +139,11 @@ func (r *Replica) Save(ctx context.Context, session codes.SessionCode, ps []chec
 		}
 		vals[i] = b
 	}
-	var cur [24]byte
+	var cur [32]byte
 	binary.BigEndian.PutUint64(cur[:], c.Passes)
 	binary.BigEndian.PutUint64(cur[8:], c.Down)
 	binary.BigEndian.PutUint64(cur[16:], c.Up)
+	binary.BigEndian.PutUint64(cur[24:], c.Epoch)
 	err := r.db.update(ctx, func(tx *bbolt.Tx) error { return putReplica(tx, session, ps, vals, cur[:]) })
 	return replicaErr(err)
 }

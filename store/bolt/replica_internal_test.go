@@ -36,20 +36,28 @@ func replicaPasses(t *testing.T) []checkin.Pass {
 	return ps
 }
 
+// openReplica opens a new file's replica store, closed at the end of the test.
+func openReplica(t *testing.T) (*DB, *Replica) {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "r.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r, err := db.Replica()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, r
+}
+
 // TestReplicaSaveAtomic: a Save whose transaction fails after writing its
 // passes (the failure injected after putReplica, as a crash before commit
 // would) leaves the previous passes and cursors: they are one transaction.
 func TestReplicaSaveAtomic(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(filepath.Join(t.TempDir(), "r.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	r, err := db.Replica()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, r := openReplica(t)
+	var err error
 	ps := replicaPasses(t)
 	sess := ps[0].Ticket.Session()
 	before := node.Cursors{Passes: 3, Down: 2, Up: 1}
@@ -112,15 +120,8 @@ func TestReplicaCorrupt(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			db, err := Open(filepath.Join(t.TempDir(), "r.db"), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			r, err := db.Replica()
-			if err != nil {
-				t.Fatal(err)
-			}
+			db, r := openReplica(t)
+			var err error
 			if err := r.Save(ctx, sess, ps, node.Cursors{Passes: 6}); err != nil {
 				t.Fatal(err)
 			}
@@ -151,5 +152,36 @@ func TestReplicaCorrupt(t *testing.T) {
 	}
 	if _, err := db.Replica(); err == nil || !strings.Contains(err.Error(), `format "9"`) {
 		t.Fatalf("Replica of format 9: %v", err)
+	}
+}
+
+// TestReplicaCursorsWithoutEpoch: cursors saved before they carried the
+// upstream book's epoch (24 bytes) load with epoch 0, so that the next Sync
+// learns the epoch; cursors saved now keep it.
+func TestReplicaCursorsWithoutEpoch(t *testing.T) {
+	ctx := context.Background()
+	ps := replicaPasses(t)
+	sess := ps[0].Ticket.Session()
+	db, r := openReplica(t)
+	var err error
+	saved := node.Cursors{Passes: 6, Down: 5, Up: 4, Epoch: 77}
+	if err := r.Save(ctx, sess, ps, saved); err != nil {
+		t.Fatal(err)
+	}
+	if _, c, err := r.Load(ctx, sess); err != nil || c != saved {
+		t.Fatalf("Load: %+v, %v; want %+v", c, err, saved)
+	}
+	var old [24]byte
+	binary.BigEndian.PutUint64(old[:], 6)
+	binary.BigEndian.PutUint64(old[8:], 5)
+	binary.BigEndian.PutUint64(old[16:], 4)
+	if err := db.update(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(replicaBucket)).Bucket([]byte(sess.String())).Put(bReplicaCursors, old[:])
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, c, err := r.Load(ctx, sess)
+	if err != nil || c != (node.Cursors{Passes: 6, Down: 5, Up: 4}) || len(got) != len(ps) {
+		t.Fatalf("Load of 24-byte cursors: %d passes, %+v, %v", len(got), c, err)
 	}
 }

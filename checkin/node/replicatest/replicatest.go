@@ -88,11 +88,11 @@ func TestReplicaStore(t *testing.T, open func(t *testing.T) (node.ReplicaStore, 
 	check("first page, reopened")
 
 	// Cursors alone; then a page that changes a pass and adds others.
-	save(nil, node.Cursors{Passes: 10, Down: 7, Up: 3})
+	save(nil, node.Cursors{Passes: 10, Down: 7, Up: 3, Epoch: 1<<63 + 5})
 	check("cursors alone")
 	refunded := passes[0]
 	refunded.Status = ticket.Refunded
-	save(append([]checkin.Pass{refunded}, passes[10:]...), node.Cursors{Passes: 40, Down: 7, Up: 3})
+	save(append([]checkin.Pass{refunded}, passes[10:]...), node.Cursors{Passes: 40, Down: 7, Up: 3, Epoch: 1<<63 + 5})
 	check("second page")
 	st = reopen()
 	check("second page, reopened")
