@@ -348,11 +348,23 @@ func (b *Board) checkHold(op *HoldOp) error {
 	if err := op.Validate(); err != nil {
 		return err
 	}
-	if rec := b.keys[op.Hold]; rec != nil {
+	return b.keyInUse(op.Hold)
+}
+
+// CheckKey returns why a new hold cannot use the key at now (a live hold or a
+// sale on this board uses it), or nil. A store that splits a session's seats
+// over several boards asks each board the key was used on.
+func (b *Board) CheckKey(key string, now time.Time) error {
+	b.reclaim(now.UnixNano())
+	return b.keyInUse(key)
+}
+
+func (b *Board) keyInUse(key string) error {
+	if rec := b.keys[key]; rec != nil {
 		if rec.hold != nil {
-			return ErrHoldKey.Atf("hold", op.Hold, "锁座编号已被未过期的锁座使用", "the hold key is in use by a live hold")
+			return ErrHoldKey.Atf("hold", key, "锁座编号已被未过期的锁座使用", "the hold key is in use by a live hold")
 		}
-		return ErrHoldKey.Atf("hold", op.Hold, "锁座编号已用于一笔销售", "the hold key was used by a sale")
+		return ErrHoldKey.Atf("hold", key, "锁座编号已用于一笔销售", "the hold key was used by a sale")
 	}
 	return nil
 }
