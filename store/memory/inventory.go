@@ -18,10 +18,12 @@ import (
 // Inventory is an [inventory.Store] held in memory, for tests, demonstrations and
 // single-process hosts that keep nothing across restarts.
 //
-// A session's seats are split by tier into up to 8 parts (tier index modulo the
-// number of parts, fixed when the chart is created), each an [inventory.Board]
-// behind its own lock, so that buyers of different tiers are served in
-// parallel. An operation locks the parts of the seats it touches, in
+// The seats of a session of at least 5,000 seats (an arena, a stadium: where
+// thousands buy at once) are split by tier into up to 8 parts (tier index
+// modulo the number of parts, fixed when the chart is created), each an
+// [inventory.Board] behind its own lock, so that buyers of different tiers are
+// served in parallel; each part's board keeps a state for every seat, so a
+// split session takes a few times the memory. Smaller sessions have one part. An operation locks the parts of the seats it touches, in
 // increasing order; a hold or sale within one tier, the common case, locks one.
 // Hold keys are unique in the session: a hold records, without a lock, the
 // parts each key has been used in (by hash, so a record may name more), and a
@@ -36,11 +38,13 @@ type Inventory struct {
 	create   sync.Mutex
 	serial   atomic.Int64
 	shards   [invShards]invShard
+	splitMin int // the fewest seats of a session split into parts
 }
 
 const (
 	invShards = 64
 	maxParts  = 8
+	splitMin  = 5000
 )
 
 type invSession struct {
@@ -66,8 +70,12 @@ type invShard struct {
 }
 
 // NewInventory returns an empty inventory store.
-func NewInventory() *Inventory {
-	s := &Inventory{}
+func NewInventory() *Inventory { return newInventory(splitMin) }
+
+// newInventory returns an empty inventory store that splits the sessions of
+// at least least seats.
+func newInventory(least int) *Inventory {
+	s := &Inventory{splitMin: least}
 	for i := range s.shards {
 		s.shards[i].m = make(map[string]int64)
 	}
@@ -179,7 +187,11 @@ func (s *Inventory) Create(ctx context.Context, c *inventory.Chart) error {
 	if _, ok := s.sessions.Load(c.SessionID()); ok {
 		return inventory.ErrChartExists.At("sessionId", c.SessionID())
 	}
-	ss := &invSession{parts: make([]*invPart, max(1, min(len(c.Tiers()), maxParts)))}
+	n := 1
+	if c.Len() >= s.splitMin {
+		n = max(1, min(len(c.Tiers()), maxParts))
+	}
+	ss := &invSession{parts: make([]*invPart, n)}
 	for i := range ss.parts {
 		ss.parts[i] = &invPart{board: inventory.NewBoard(c)}
 	}

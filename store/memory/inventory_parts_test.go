@@ -10,12 +10,28 @@ import (
 
 	"github.com/piaowu/wht93"
 	"github.com/piaowu/wht93/inventory"
+	"github.com/piaowu/wht93/store/storetest"
 	"github.com/piaowu/wht93/venue"
 )
 
-// The tests below are of the split of a session into parts by tier: the
-// contract suite (storetest) runs on charts of two tiers; these use five, so
-// that the parts are 5, and look at what only a split can get wrong.
+// The tests below are of the split of a session into parts by tier, on stores
+// that split every session: the contract suite (storetest) on its charts of two
+// tiers, and tests on charts of five tiers (five parts) of what only a split
+// can get wrong.
+
+func TestInventorySplit(t *testing.T) {
+	storetest.TestInventory(t, func(*testing.T) inventory.Store { return newInventory(0) })
+}
+
+func TestSplitMin(t *testing.T) {
+	s := NewInventory()
+	if err := s.Create(context.Background(), partsChart(t, "small", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.sessions.Load("small"); len(v.(*invSession).parts) != 1 {
+		t.Fatalf("a session of 50 seats has %d parts", len(v.(*invSession).parts))
+	}
+}
 
 var partsT0 = time.Date(2026, 5, 1, 19, 0, 0, 0, time.UTC)
 
@@ -59,7 +75,7 @@ func saleOp(c *inventory.Chart, key string, seats ...venue.SeatID) *inventory.Sa
 }
 
 func TestPartsSplit(t *testing.T) {
-	s := NewInventory()
+	s := newInventory(0)
 	c := partsChart(t, "split", 1)
 	if err := s.Create(context.Background(), c); err != nil {
 		t.Fatal(err)
@@ -74,7 +90,7 @@ func TestPartsSplit(t *testing.T) {
 // exactly one wins, every time; after its sale the key stays used everywhere.
 func TestPartsKeyRace(t *testing.T) {
 	ctx := context.Background()
-	s := NewInventory()
+	s := newInventory(0)
 	c := partsChart(t, "race", 1)
 	if err := s.Create(ctx, c); err != nil {
 		t.Fatal(err)
@@ -124,7 +140,7 @@ func TestPartsKeyRace(t *testing.T) {
 // hold independently; an expired key is free in another part.
 func TestPartsSharedHash(t *testing.T) {
 	ctx := context.Background()
-	s := NewInventory()
+	s := newInventory(0)
 	c := partsChart(t, "hash", 1)
 	if err := s.Create(ctx, c); err != nil {
 		t.Fatal(err)
@@ -167,7 +183,7 @@ func TestPartsSharedHash(t *testing.T) {
 // and the merged views.
 func TestPartsAcross(t *testing.T) {
 	ctx := context.Background()
-	s := NewInventory()
+	s := newInventory(0)
 	c := partsChart(t, "across", 1)
 	if err := s.Create(ctx, c); err != nil {
 		t.Fatal(err)
