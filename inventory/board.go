@@ -15,10 +15,10 @@ import (
 // machine, holds with their expiry, tickets, and the indexes that make a
 // best-available pick fast (a few microseconds on a stadium). It is the reference
 // implementation of the Store contract for one session, without the purchase
-// counters (which span sessions): store/memory keeps one Board per session behind a
-// lock, store/bolt the same with every change written to its file, and
-// store/postgres uses one as a local index to choose seats before it claims them
-// in the database.
+// counters (which span sessions): store/memory keeps one Board per session (per
+// tier part of a large one) behind a lock, store/bolt one per session with
+// every change written to its file, and store/postgres uses one as a local
+// index to choose seats before it claims them in the database.
 //
 // Expired holds are reclaimed lazily: every method that takes an instant first
 // treats holds that expired at or before it as released.
