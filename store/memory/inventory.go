@@ -22,14 +22,15 @@ import (
 // thousands buy at once) are split by tier into up to 8 parts (tier index
 // modulo the number of parts, fixed when the chart is created), each an
 // [inventory.Board] behind its own lock, so that buyers of different tiers are
-// served in parallel; each part's board keeps a state for every seat, so a
-// split session takes a few times the memory. Smaller sessions have one part. An operation locks the parts of the seats it touches, in
-// increasing order; a hold or sale within one tier, the common case, locks one.
-// Hold keys are unique in the session: a hold records, without a lock, the
-// parts each key has been used in (by hash, so a record may name more), and a
-// hold whose key may be in use in another part locks that part too and asks
-// its board. Purchase counters, which span sessions, live in sharded maps
-// locked after the parts, in a fixed order.
+// served in parallel. Each part's board keeps a state for every seat, so a
+// split session takes a few times the memory (about 9 MB for 80,000 seats in
+// 4 tiers); smaller sessions have one part. An operation locks the parts of
+// the seats it touches, in increasing order; a hold or sale within one tier,
+// the common case, locks one. Hold keys are unique in the session: a hold
+// records, without a lock, the parts each key has been held in (by hash, so a
+// record may name more), and a hold whose key may be in use in another part
+// locks that part too and asks its board. Purchase counters, which span
+// sessions, live in sharded maps locked after the parts, in a fixed order.
 //
 // An Inventory is safe for concurrent use; its zero value is not usable, call
 // [NewInventory].
