@@ -29,7 +29,8 @@ import (
 //	POST /v1/heartbeat   JSON heartbeatWire → 204
 //	GET  /v1/passes?after=N&limit=M   → application/octet-stream:
 //	                     uvarint next, then per change: uvarint seq, uvarint
-//	                     length, checkin.Pass.MarshalBinary
+//	                     length, checkin.Pass.MarshalBinary; header
+//	                     Wht93-Book-Epoch: the page's epoch (decimal)
 //	GET  /v1/entries?after=N&limit=M  → uvarint next, then per entry: uvarint
 //	                     length, checkin.Entry.MarshalBinary
 //	POST /v1/push        the same framing of entries → JSON {"added": n}
