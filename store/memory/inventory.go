@@ -197,10 +197,12 @@ func (s *Inventory) Create(ctx context.Context, c *inventory.Chart) error {
 		ss.parts[i] = &invPart{board: inventory.NewBoard(c)}
 	}
 	if len(ss.parts) > 1 {
-		// About two hashes a seat: few keys of one part share a hash with
-		// keys of another.
-		n := 1024
-		for n < 2*c.Len() && n < 1<<18 {
+		// Four hashes a seat, in 64 to 256 KB: after as many holds as
+		// seats, about one key in five shares its hash with a key held
+		// in another part (80,000 seats, 4 parts), and so locks that part
+		// too.
+		n := 1 << 16
+		for n < 4*c.Len() && n < 1<<18 {
 			n *= 2
 		}
 		ss.used = make([]atomic.Uint32, n/4)
