@@ -57,6 +57,18 @@ func partsChart(t *testing.T, sid string, version int64) *inventory.Chart {
 	return c
 }
 
+// splitStore returns a store that splits every session, with the session sid
+// of partsChart created.
+func splitStore(t *testing.T, sid string) (*Inventory, *inventory.Chart) {
+	t.Helper()
+	s := newInventory(0)
+	c := partsChart(t, sid, 1)
+	if err := s.Create(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
 // seat returns seat n (0–9) of row r (0–4).
 func seat(r, n int) venue.SeatID { return venue.SeatID(10*r + n) }
 
@@ -75,11 +87,7 @@ func saleOp(c *inventory.Chart, key string, seats ...venue.SeatID) *inventory.Sa
 }
 
 func TestPartsSplit(t *testing.T) {
-	s := newInventory(0)
-	c := partsChart(t, "split", 1)
-	if err := s.Create(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := splitStore(t, "split")
 	v, _ := s.sessions.Load("split")
 	if ss := v.(*invSession); len(ss.parts) != 5 || ss.used == nil {
 		t.Fatalf("%d parts", len(ss.parts))
@@ -90,11 +98,7 @@ func TestPartsSplit(t *testing.T) {
 // exactly one wins, every time; after its sale the key stays used everywhere.
 func TestPartsKeyRace(t *testing.T) {
 	ctx := context.Background()
-	s := newInventory(0)
-	c := partsChart(t, "race", 1)
-	if err := s.Create(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	s, c := splitStore(t, "race")
 	for round := range 10 {
 		key := fmt.Sprintf("k%d", round)
 		var wg sync.WaitGroup
@@ -140,11 +144,7 @@ func TestPartsKeyRace(t *testing.T) {
 // hold independently; an expired key is free in another part.
 func TestPartsSharedHash(t *testing.T) {
 	ctx := context.Background()
-	s := newInventory(0)
-	c := partsChart(t, "hash", 1)
-	if err := s.Create(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	s, c := splitStore(t, "hash")
 	v, _ := s.sessions.Load("hash")
 	ss := v.(*invSession)
 	n := uint32(4 * len(ss.used))
@@ -183,11 +183,7 @@ func TestPartsSharedHash(t *testing.T) {
 // and the merged views.
 func TestPartsAcross(t *testing.T) {
 	ctx := context.Background()
-	s := newInventory(0)
-	c := partsChart(t, "across", 1)
-	if err := s.Create(ctx, c); err != nil {
-		t.Fatal(err)
-	}
+	s, c := splitStore(t, "across")
 	seats := []venue.SeatID{seat(3, 1), seat(0, 1), seat(4, 1)}
 	got, err := s.Hold(ctx, holdOp(c, "x", seats...))
 	if err != nil || len(got) != 3 || got[0] != seats[0] || got[2] != seats[2] {
