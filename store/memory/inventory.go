@@ -111,6 +111,19 @@ func (s *Inventory) lookup(ctx context.Context, c *inventory.Chart) (*invSession
 	return v.(*invSession), nil
 }
 
+// whole returns the session of the chart with every part locked, checking
+// the chart; the caller unlocks ss.all().
+func (s *Inventory) whole(ctx context.Context, c *inventory.Chart) (*invSession, error) {
+	ss, err := s.lookup(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := ss.lock(ss.all(), c); err != nil {
+		return nil, err
+	}
+	return ss, nil
+}
+
 // all is the mask of every part.
 func (ss *invSession) all() uint8 { return uint8(1)<<len(ss.parts) - 1 }
 
@@ -217,11 +230,8 @@ func (s *Inventory) Reconfigure(ctx context.Context, from, to *inventory.Chart, 
 	if to == nil {
 		return inventory.ErrChart.At("chart", "nil")
 	}
-	ss, err := s.lookup(ctx, from)
+	ss, err := s.whole(ctx, from)
 	if err != nil {
-		return err
-	}
-	if err := ss.lock(ss.all(), from); err != nil {
 		return err
 	}
 	defer ss.unlock(ss.all())
@@ -560,11 +570,8 @@ func (s *Inventory) refundIn(ss *invSession, mask uint8, c *inventory.Chart, ser
 
 // Snapshot implements [inventory.Store].
 func (s *Inventory) Snapshot(ctx context.Context, c *inventory.Chart, now time.Time) (*inventory.Snapshot, error) {
-	ss, err := s.lookup(ctx, c)
+	ss, err := s.whole(ctx, c)
 	if err != nil {
-		return nil, err
-	}
-	if err := ss.lock(ss.all(), c); err != nil {
 		return nil, err
 	}
 	defer ss.unlock(ss.all())
@@ -587,11 +594,8 @@ func (s *Inventory) Snapshot(ctx context.Context, c *inventory.Chart, now time.T
 
 // Tickets implements [inventory.Store].
 func (s *Inventory) Tickets(ctx context.Context, c *inventory.Chart) ([]inventory.Ticket, error) {
-	ss, err := s.lookup(ctx, c)
+	ss, err := s.whole(ctx, c)
 	if err != nil {
-		return nil, err
-	}
-	if err := ss.lock(ss.all(), c); err != nil {
 		return nil, err
 	}
 	defer ss.unlock(ss.all())
