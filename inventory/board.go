@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"cmp"
 	"container/heap"
 	"fmt"
 	"slices"
@@ -325,7 +326,7 @@ func (b *Board) Hold(op *HoldOp) ([]venue.SeatID, error) {
 		var vs wht93.Violations
 		for i, id := range seats {
 			if b.st[id] != Available || !allowed(b.c.class[id], op.Access, k) {
-				vs = append(vs, b.c.seatViolation("seats["+strconv.Itoa(i)+"]", id, b.st[id], op.Access))
+				vs = append(vs, b.c.SeatViolation("seats["+strconv.Itoa(i)+"]", id, b.st[id], op.Access))
 			}
 		}
 		if err := vs.Err(); err != nil {
@@ -540,16 +541,6 @@ func (b *Board) Tickets() []Ticket {
 	return out
 }
 
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // Refund refunds the live ticket with the serial at now (Store.Refund without
 // the counters) and returns it.
 func (b *Board) Refund(serial int64, now time.Time) (Ticket, error) {
@@ -668,7 +659,7 @@ func (b *Board) Record(id venue.SeatID) SeatRecord {
 // reports the first bad record and then leaves the board unusable.
 func (b *Board) Restore(seats []SeatRecord, tickets []Ticket) error {
 	tickets = slices.Clone(tickets)
-	slices.SortFunc(tickets, func(x, y Ticket) int { return cmpInt64(x.Serial, y.Serial) })
+	slices.SortFunc(tickets, func(x, y Ticket) int { return cmp.Compare(x.Serial, y.Serial) })
 	for i, t := range tickets {
 		if t.Serial <= 0 || (i > 0 && tickets[i-1].Serial == t.Serial) || (b.tickets.len() > 0 && b.tickets.at(b.tickets.len()-1).Serial >= t.Serial) {
 			return ErrStore.Atf("tickets", strconv.FormatInt(t.Serial, 10), "演出票序号无效或重复", "ticket serial invalid or repeated")

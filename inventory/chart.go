@@ -340,13 +340,9 @@ func (c *Chart) selectSeated(vs wht93.Violations, f string, s Selection, fn func
 	return vs
 }
 
-func (c *Chart) buildSeated(vs wht93.Violations) wht93.Violations {
-	c.n = c.tpl.Len()
-	const unpriced = math.MaxUint16
-	c.seatTier = make([]uint16, c.n)
-	for i := range c.seatTier {
-		c.seatTier[i] = unpriced
-	}
+// allocPlaces makes the per-seat ticket types, access classes and reservations
+// of c.n seats: every seat sellable, open and reserved for none.
+func (c *Chart) allocPlaces() {
 	c.ttype = make([]TicketType, c.n)
 	for i := range c.ttype {
 		c.ttype[i] = Sellable
@@ -356,6 +352,16 @@ func (c *Chart) buildSeated(vs wht93.Violations) wht93.Violations {
 	for i := range c.resOf {
 		c.resOf[i] = -1
 	}
+}
+
+func (c *Chart) buildSeated(vs wht93.Violations) wht93.Violations {
+	c.n = c.tpl.Len()
+	const unpriced = math.MaxUint16
+	c.seatTier = make([]uint16, c.n)
+	for i := range c.seatTier {
+		c.seatTier[i] = unpriced
+	}
+	c.allocPlaces()
 	for i, p := range c.spec.Prices {
 		f := "prices[" + strconv.Itoa(i) + "]"
 		t, ok := c.tierIdx[p.Tier]
@@ -475,15 +481,7 @@ func (c *Chart) buildUnseated(vs wht93.Violations) wht93.Violations {
 			c.seatTier[p] = uint16(t)
 		}
 	}
-	c.ttype = make([]TicketType, c.n)
-	for i := range c.ttype {
-		c.ttype[i] = Sellable
-	}
-	c.class = make([]int32, c.n)
-	c.resOf = make([]int16, c.n)
-	for i := range c.resOf {
-		c.resOf[i] = -1
-	}
+	c.allocPlaces()
 	// Selections carve places from the end of each tier, in the order types,
 	// reservations, blocks.
 	carved := make([]int32, len(c.tiers))
@@ -686,8 +684,10 @@ func (c *Chart) Class(id venue.SeatID) int32 {
 	return c.class[id]
 }
 
-// seatViolation explains why access a cannot take seat id in state st, or nil.
-func (c *Chart) seatViolation(field string, id venue.SeatID, st State, a Access) *wht93.Violation {
+// SeatViolation explains why access a cannot take the seat in state st (its state
+// at the instant of the request, Held only for a live hold of another order), and
+// returns nil when it can. Stores use it to report a refused hold.
+func (c *Chart) SeatViolation(field string, id venue.SeatID, st State, a Access) *wht93.Violation {
 	if !c.in(id) {
 		return ErrSeatUnknown.At(field, strconv.Itoa(int(id)))
 	}
@@ -706,11 +706,4 @@ func (c *Chart) seatViolation(field string, id venue.SeatID, st State, a Access)
 		return ErrSeatHeld.At(field, c.Label(id))
 	}
 	return nil
-}
-
-// SeatViolation explains why access a cannot take the seat in state st (its state
-// at the instant of the request, Held only for a live hold of another order), and
-// returns nil when it can. Stores use it to report a refused hold.
-func (c *Chart) SeatViolation(field string, id venue.SeatID, st State, a Access) *wht93.Violation {
-	return c.seatViolation(field, id, st, a)
 }

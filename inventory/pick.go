@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -85,13 +86,7 @@ func (c *Chart) buildGeometry() {
 			trs[i].bound = c.rowBound(&trs[i], c.stage)
 		}
 		slices.SortStableFunc(trs, func(a, b tierRow) int {
-			if a.bound != b.bound {
-				if a.bound < b.bound {
-					return -1
-				}
-				return 1
-			}
-			return int(a.row - b.row)
+			return cmp.Or(cmp.Compare(a.bound, b.bound), int(a.row-b.row))
 		})
 		for i := range trs {
 			for _, s := range trs[i].segs {
@@ -275,15 +270,7 @@ func (b *Board) pick(t, n int, a Access, focus *venue.Point) ([]venue.SeatID, *w
 			for i := range order {
 				order[i].bound = c.rowBound(&order[i], focus)
 			}
-			slices.SortStableFunc(order, func(x, y tierRow) int {
-				switch {
-				case x.bound < y.bound:
-					return -1
-				case x.bound > y.bound:
-					return 1
-				}
-				return 0
-			})
+			slices.SortStableFunc(order, func(x, y tierRow) int { return cmp.Compare(x.bound, y.bound) })
 		}
 		for i := range order {
 			tr := &order[i]
@@ -333,13 +320,7 @@ func (b *Board) pickSingles(t, n int, a Access, k int32, focus *venue.Point) ([]
 		return nil, b.soldOut(t, n, len(cands))
 	}
 	slices.SortFunc(cands, func(x, y cand) int {
-		switch {
-		case x.score < y.score:
-			return -1
-		case x.score > y.score:
-			return 1
-		}
-		return int(x.id - y.id)
+		return cmp.Or(cmp.Compare(x.score, y.score), int(x.id-y.id))
 	})
 	seats := make([]venue.SeatID, n)
 	for i := range seats {

@@ -79,7 +79,6 @@ func New(store Store, cfg Config) (*Sales, error) {
 	}
 	for i, a := range cfg.Channels {
 		f := "channels[" + strconv.Itoa(i) + "]"
-		a := a
 		a.Allocation.Tiers = slices.Clone(a.Allocation.Tiers)
 		a.Allocation.Areas = slices.Clone(a.Allocation.Areas)
 		if err := a.Validate(); err != nil {
@@ -506,10 +505,7 @@ func (s *Sales) price(now time.Time, h *Hold, p *Purchase) (*Sale, error) {
 		}
 	}
 	for i := range tickets {
-		list := wht93.Fen(0)
-		if tickets[i].Type == Sellable {
-			list = c.tiers[c.seatTier[h.Seats[i]]].Price
-		}
+		list := c.listPrice(int(h.Seats[i]))
 		tickets[i].Amount = list
 		if amounts != nil {
 			tickets[i].Amount = amounts[i]
@@ -549,11 +545,7 @@ func (s *Sales) offer(now time.Time, h *Hold, p *Purchase, tickets []Ticket) ([]
 		}
 		var vs wht93.Violations
 		for i, a := range p.Amounts {
-			list := c.tiers[c.seatTier[h.Seats[i]]].Price
-			if tickets[i].Type != Sellable {
-				list = 0
-			}
-			if a < 0 || a > list {
+			if a < 0 || a > c.listPrice(int(h.Seats[i])) {
 				vs = append(vs, ErrRequest.Atf("amounts["+strconv.Itoa(i)+"]", a.String(), "金额应在0与票价之间", "an amount must be between 0 and the list price"))
 			}
 		}

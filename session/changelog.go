@@ -65,7 +65,7 @@ var sessionFields = []struct {
 // code; otherwise Edit returns the old session, no change and every violation.
 func Edit(old, edited Session, by string, at time.Time) (Session, []Change, error) {
 	var vs wht93.Violations
-	if by == "" || !cleanText(by, false) || len([]rune(by)) > maxID {
+	if !wht93.CleanText(by, maxID, "") {
 		vs = append(vs, ErrEditor.At("by", by))
 	}
 	if at.IsZero() {

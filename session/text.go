@@ -2,7 +2,6 @@ package session
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,13 +13,8 @@ import (
 // Appendix A's String n), without control characters or surrounding space.
 var ErrText = wht93.NewRule("session.text", "文本字段为空、超长或含有控制字符、首尾空格", "text field is empty, too long, or has control characters or surrounding space")
 
-// cleanText reports whether s is empty or clean text (see [wht93.CleanText]):
-// line breaks and tabs allowed when multiline.
-func cleanText(s string, multiline bool) bool {
-	return s == "" || wht93.CleanText(s, math.MaxInt, allowed(multiline))
-}
-
-// allowed returns the control characters a text may hold.
+// allowed returns the control characters a text may hold: line breaks and tabs
+// when multiline.
 func allowed(multiline bool) string {
 	if multiline {
 		return "\t\n\r"

@@ -140,13 +140,6 @@ func invMustHold(t testing.TB, st inventory.Store, op *inventory.HoldOp) []venue
 	return got
 }
 
-func invWantRule(t testing.TB, what string, err error, rule *wht93.Rule) {
-	t.Helper()
-	if !errors.Is(err, rule) {
-		t.Fatalf("%s: error %v, want %s", what, err, rule.Code())
-	}
-}
-
 // invSaleOp sells the seats of a hold at list price, with the counters given.
 func invSaleOp(c *inventory.Chart, key string, now time.Time, seats []venue.SeatID, counters ...inventory.CounterAdd) *inventory.SaleOp {
 	op := &inventory.SaleOp{Chart: c, Hold: key, Now: now, Counters: counters}
@@ -223,16 +216,16 @@ func invTestCharts(t *testing.T, st inventory.Store) {
 	}
 	other, _ := inventory.NewChart(invSpec("nosuch", f.tpl))
 	_, err := st.Hold(invCtx, invHoldOp(other, "h", invT0, 0))
-	invWantRule(t, "Hold on a session without chart", err, inventory.ErrNoChart)
+	mustRule(t, "Hold on a session without chart", err, inventory.ErrNoChart)
 	_, err = st.Snapshot(invCtx, other, invT0)
-	invWantRule(t, "Snapshot of a session without chart", err, inventory.ErrNoChart)
+	mustRule(t, "Snapshot of a session without chart", err, inventory.ErrNoChart)
 	spec := invSpec("charts", f.tpl)
 	spec.Version = 2
 	v2, _ := inventory.NewChart(spec)
 	_, err = st.Hold(invCtx, invHoldOp(v2, "h", invT0, 0))
-	invWantRule(t, "Hold with a chart of another version", err, inventory.ErrStaleChart)
+	mustRule(t, "Hold with a chart of another version", err, inventory.ErrStaleChart)
 	_, err = st.Tickets(invCtx, v2)
-	invWantRule(t, "Tickets with a chart of another version", err, inventory.ErrStaleChart)
+	mustRule(t, "Tickets with a chart of another version", err, inventory.ErrStaleChart)
 	if ts, err := st.Tickets(invCtx, f.chart); err != nil || len(ts) != 0 {
 		t.Fatalf("Tickets of a new chart: %v %v", ts, err)
 	}
@@ -245,7 +238,7 @@ func invTestHoldSeats(t *testing.T, st inventory.Store) {
 	invMustHold(t, st, invHoldOp(c, "h1", invT0, a1, a2))
 	// All or nothing: a2 is taken, so a3 is not held either.
 	_, err := st.Hold(invCtx, invHoldOp(c, "h2", invT0, a3, a2))
-	invWantRule(t, "Hold of a held seat", err, inventory.ErrSeatHeld)
+	mustRule(t, "Hold of a held seat", err, inventory.ErrSeatHeld)
 	if vs := wht93.ViolationsOf(err); len(vs) != 1 || vs[0].Field != "seats[1]" || vs[0].Value != c.Label(a2) {
 		t.Fatalf("violations %v, want one at seats[1] naming %q", vs, c.Label(a2))
 	}
@@ -253,12 +246,12 @@ func invTestHoldSeats(t *testing.T, st inventory.Store) {
 	invWantStates(t, st, c, invT0, inventory.Held, a1, a2)
 	invMustHold(t, st, invHoldOp(c, "h2", invT0, a3))
 	_, err = st.Hold(invCtx, invHoldOp(c, "h2", invT0, f.seat("A区", "3排", "3号")))
-	invWantRule(t, "Hold with a key in use", err, inventory.ErrHoldKey)
+	mustRule(t, "Hold with a key in use", err, inventory.ErrHoldKey)
 	a4 := f.seat("A区", "1排", "4号")
 	_, err = st.Hold(invCtx, invHoldOp(c, "h3", invT0, a4, a4))
-	invWantRule(t, "Hold of a seat twice", err, inventory.ErrSeatTwice)
+	mustRule(t, "Hold of a seat twice", err, inventory.ErrSeatTwice)
 	_, err = st.Hold(invCtx, invHoldOp(c, "h3", invT0, a4, venue.SeatID(c.Len())))
-	invWantRule(t, "Hold of an unknown seat", err, inventory.ErrSeatUnknown)
+	mustRule(t, "Hold of an unknown seat", err, inventory.ErrSeatUnknown)
 	invWantStates(t, st, c, invT0, inventory.Available, a4)
 	// Release gives the seats back; releasing again releases nothing.
 	if n, err := st.Release(invCtx, c, "h1", invT0); err != nil || n != 2 {
@@ -304,7 +297,7 @@ func invTestAccess(t *testing.T, st inventory.Store) {
 			}
 			continue
 		}
-		invWantRule(t, what, err, tc.rule)
+		mustRule(t, what, err, tc.rule)
 	}
 }
 
@@ -337,11 +330,11 @@ func invTestHoldBest(t *testing.T, st inventory.Store) {
 	}
 	for i := 2; i <= 12; i++ {
 		if _, err := best(fmt.Sprintf("b%d", i), "A", 1+i%4, invPublic, nil); err != nil {
-			invWantRule(t, "best hold", err, inventory.ErrSoldOut)
+			mustRule(t, "best hold", err, inventory.ErrSoldOut)
 		}
 	}
 	_, err := best("big", "A", 21, invPublic, nil)
-	invWantRule(t, "best hold of more seats than the tier has", err, inventory.ErrSoldOut)
+	mustRule(t, "best hold of more seats than the tier has", err, inventory.ErrSoldOut)
 	// Channel and staff picks may use their reserved seats.
 	if _, err := best("agent1", "B", 4, inventory.Access{Channel: "agent"}, nil); err != nil {
 		t.Fatal(err)
@@ -375,7 +368,7 @@ func invTestExpiry(t *testing.T, st inventory.Store) {
 	at := invT0.Add(time.Minute)
 	invWantStates(t, st, c, at, inventory.Available, s1, s2)
 	_, err := st.Sell(invCtx, invSaleOp(c, "h1", at, []venue.SeatID{s1, s2}))
-	invWantRule(t, "Sell of an expired hold", err, inventory.ErrNotHeld)
+	mustRule(t, "Sell of an expired hold", err, inventory.ErrNotHeld)
 	// Another order holds s2; the expired key can be used again.
 	invMustHold(t, st, invHoldOp(c, "h2", at, s2))
 	invMustHold(t, st, invHoldOp(c, "h1", at, s1))
@@ -393,7 +386,7 @@ func invTestExpiry(t *testing.T, st inventory.Store) {
 	op = invHoldOp(c, "h4", at, s1)
 	op.Expires = at
 	_, err = st.Hold(invCtx, op)
-	invWantRule(t, "Hold expiring now", err, inventory.ErrRequest)
+	mustRule(t, "Hold expiring now", err, inventory.ErrRequest)
 }
 
 func invTestSell(t *testing.T, st inventory.Store) {
@@ -404,7 +397,7 @@ func invTestSell(t *testing.T, st inventory.Store) {
 	// Selling seats the hold does not hold sells nothing.
 	other := f.seat("A区", "1排", "9号")
 	_, err := st.Sell(invCtx, invSaleOp(c, "o1", invT0, []venue.SeatID{s1, other}))
-	invWantRule(t, "Sell of a seat not held", err, inventory.ErrNotHeld)
+	mustRule(t, "Sell of a seat not held", err, inventory.ErrNotHeld)
 	invWantStates(t, st, c, invT0, inventory.Held, s1)
 	// Selling part of a hold leaves the rest held.
 	tickets := invMustSell(t, st, invSaleOp(c, "o1", invT0, []venue.SeatID{s1, s3}))
@@ -424,11 +417,11 @@ func invTestSell(t *testing.T, st inventory.Store) {
 	}
 	// The key was used by a sale: no new hold with it.
 	_, err = st.Hold(invCtx, invHoldOp(c, "o1", invT0, other))
-	invWantRule(t, "Hold with a key used by a sale", err, inventory.ErrHoldKey)
+	mustRule(t, "Hold with a key used by a sale", err, inventory.ErrHoldKey)
 	// The rest of the hold sells too.
 	invMustSell(t, st, invSaleOp(c, "o1", invT0, []venue.SeatID{s2}))
 	_, err = st.Hold(invCtx, invHoldOp(c, "o2", invT0, s2))
-	invWantRule(t, "Hold of a sold seat", err, inventory.ErrSeatSold)
+	mustRule(t, "Hold of a sold seat", err, inventory.ErrSeatSold)
 	all, err := st.Tickets(invCtx, c)
 	if err != nil || len(all) != 3 {
 		t.Fatalf("Tickets = %d, %v; want 3", len(all), err)
@@ -487,9 +480,9 @@ func invTestRefund(t *testing.T, st inventory.Store) {
 		t.Fatalf("Refund = %+v, %v", rt, err)
 	}
 	_, err = st.Refund(invCtx, c, sold[0].Serial, later)
-	invWantRule(t, "second Refund", err, inventory.ErrRefunded)
+	mustRule(t, "second Refund", err, inventory.ErrRefunded)
 	_, err = st.Refund(invCtx, c, sold[0].Serial+1000, later)
-	invWantRule(t, "Refund of an unknown ticket", err, inventory.ErrTicketUnknown)
+	mustRule(t, "Refund of an unknown ticket", err, inventory.ErrTicketUnknown)
 	invWantStates(t, st, c, later, inventory.Available, s1)
 	if sn := invSnapshot(t, st, c, later); sn.Sold[1] != 0 {
 		t.Fatalf("sold amounts after refund %v", sn.Sold)
@@ -527,17 +520,17 @@ func invTestReconfigure(t *testing.T, st inventory.Store) {
 		}
 	}
 	err := st.Reconfigure(invCtx, c, next(3, block(free)), invT0)
-	invWantRule(t, "Reconfigure skipping a version", err, inventory.ErrStaleChart)
+	mustRule(t, "Reconfigure skipping a version", err, inventory.ErrStaleChart)
 	err = st.Reconfigure(invCtx, c, next(2, block(held, free)), invT0)
-	invWantRule(t, "Reconfigure blocking a held seat", err, inventory.ErrChangeTaken)
+	mustRule(t, "Reconfigure blocking a held seat", err, inventory.ErrChangeTaken)
 	v2 := next(2, block(free))
 	if err := st.Reconfigure(invCtx, c, v2, invT0); err != nil {
 		t.Fatal(err)
 	}
 	_, err = st.Hold(invCtx, invHoldOp(c, "h2", invT0, f.seat("A区", "3排", "5号")))
-	invWantRule(t, "Hold with the old chart", err, inventory.ErrStaleChart)
+	mustRule(t, "Hold with the old chart", err, inventory.ErrStaleChart)
 	_, err = st.Hold(invCtx, invHoldOp(v2, "h2", invT0, free))
-	invWantRule(t, "Hold of a newly blocked seat", err, inventory.ErrSeatBlocked)
+	mustRule(t, "Hold of a newly blocked seat", err, inventory.ErrSeatBlocked)
 	// The held seat kept its hold and sells under the new chart.
 	invMustSell(t, st, invSaleOp(v2, "h1", invT0, []venue.SeatID{held}))
 	// Repricing a sold seat is refused; repricing available seats is not.
@@ -557,7 +550,7 @@ func invTestReconfigure(t *testing.T, st inventory.Store) {
 		return nc
 	}
 	err = st.Reconfigure(invCtx, v2, spec3(held), invT0)
-	invWantRule(t, "Reconfigure repricing a sold seat", err, inventory.ErrChangeTaken)
+	mustRule(t, "Reconfigure repricing a sold seat", err, inventory.ErrChangeTaken)
 	v3 := spec3(f.seat("A区", "4排", "9号"))
 	if err := st.Reconfigure(invCtx, v2, v3, invT0); err != nil {
 		t.Fatal(err)
@@ -598,7 +591,7 @@ func invTestUnseated(t *testing.T, st inventory.Store) {
 		t.Fatalf("unseated hold: %v %v", got, err)
 	}
 	_, err = best("g2", "GA", 4, invPublic)
-	invWantRule(t, "unseated hold beyond the public capacity", err, inventory.ErrSoldOut)
+	mustRule(t, "unseated hold beyond the public capacity", err, inventory.ErrSoldOut)
 	if _, err := best("g3", "GA", 3, invPublic); err != nil {
 		t.Fatal(err)
 	}
@@ -637,7 +630,7 @@ func invTestOneTicketPerSeat(t *testing.T, st inventory.Store) {
 			invMustHold(t, st, invHoldOp(f.chart, key, invT0, id))
 			invMustSell(t, st, invSaleOp(f.chart, key, invT0, []venue.SeatID{id}))
 			_, err := st.Hold(invCtx, invHoldOp(f.chart, key+"-again", invT0, id))
-			invWantRule(t, "second ticket for a seat", err, inventory.ErrSeatSold)
+			mustRule(t, "second ticket for a seat", err, inventory.ErrSeatSold)
 		}
 		ts, err := st.Tickets(invCtx, f.chart)
 		if err != nil || len(ts) != 4 {

@@ -59,7 +59,7 @@ func TestInventoryReopen(t *testing.T, open func(t *testing.T) (inventory.Store,
 	st = reopen()
 	now := invT0.Add(time.Minute)
 	_, err = st.Snapshot(invCtx, c, now)
-	invWantRule(t, "Snapshot with the replaced chart after reopening", err, inventory.ErrStaleChart)
+	mustRule(t, "Snapshot with the replaced chart after reopening", err, inventory.ErrStaleChart)
 	after := invSnapshot(t, st, v2, now)
 	if !slices.Equal(after.States, before.States) || !slices.Equal(after.Sold, before.Sold) {
 		t.Fatalf("after reopening: states or sold amounts differ:\n%v %v\n%v %v", after.States, after.Sold, before.States, before.Sold)
@@ -91,11 +91,11 @@ func TestInventoryReopen(t *testing.T, open func(t *testing.T) (inventory.Store,
 	}
 	// The live hold still sells; its key, and the sold one, are still in use.
 	_, err = st.Hold(invCtx, invHoldOp(v2, "sold", now, a2))
-	invWantRule(t, "Hold with a key used by a sale, after reopening", err, inventory.ErrHoldKey)
+	mustRule(t, "Hold with a key used by a sale, after reopening", err, inventory.ErrHoldKey)
 	_, err = st.Hold(invCtx, invHoldOp(v2, "long", now, a2))
-	invWantRule(t, "Hold with a live key, after reopening", err, inventory.ErrHoldKey)
+	mustRule(t, "Hold with a live key, after reopening", err, inventory.ErrHoldKey)
 	_, err = st.Hold(invCtx, invHoldOp(v2, "new", now, free))
-	invWantRule(t, "Hold of a seat blocked before reopening", err, inventory.ErrSeatBlocked)
+	mustRule(t, "Hold of a seat blocked before reopening", err, inventory.ErrSeatBlocked)
 	more := invMustSell(t, st, invSaleOp(v2, "long", now, []venue.SeatID{long, b2}, inventory.CounterAdd{Key: "reopen/buyer", Add: 2, Max: 5}))
 	for _, tk := range more {
 		for _, old := range ticketsBefore {
