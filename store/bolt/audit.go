@@ -42,17 +42,9 @@ var _ audit.Store = (*AuditLog)(nil)
 // It fails when the file holds a log of a format this version does not know.
 func (db *DB) AuditLog() (*AuditLog, error) {
 	err := db.update(context.Background(), func(tx *bbolt.Tx) error {
-		root, err := tx.CreateBucketIfNotExists([]byte(auditBucket))
+		root, _, err := portRoot(tx, auditBucket, auditFormat, "an operation log")
 		if err != nil {
 			return err
-		}
-		switch f := root.Get([]byte("format")); {
-		case f == nil:
-			if err := root.Put([]byte("format"), []byte(auditFormat)); err != nil {
-				return err
-			}
-		case string(f) != auditFormat:
-			return fmt.Errorf("bolt: %s holds an operation log of format %q; this version reads format %q", db.Path(), f, auditFormat)
 		}
 		_, err = root.CreateBucketIfNotExists(bAuditEntries)
 		return err
@@ -66,16 +58,7 @@ func (db *DB) AuditLog() (*AuditLog, error) {
 // OpenAuditLog opens the bolt file at path (see [Open]) and returns its
 // operation log. Closing the returned DB closes the log.
 func OpenAuditLog(path string, opts *Options) (*AuditLog, *DB, error) {
-	db, err := Open(path, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	l, err := db.AuditLog()
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return l, db, nil
+	return openPort(path, opts, (*DB).AuditLog)
 }
 
 func auditErr(err error) error {
@@ -84,8 +67,6 @@ func auditErr(err error) error {
 	}
 	return err
 }
-
-func auditKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
 func auditRoot(tx *bbolt.Tx) (root, entries *bbolt.Bucket, err error) {
 	root = bucket(tx, auditBucket)
@@ -132,12 +113,12 @@ func (l *AuditLog) Append(ctx context.Context, recs ...audit.Record) ([]audit.En
 		es := audit.Seal(head, checked)
 		for _, e := range es {
 			b, _ := e.MarshalBinary()
-			if err := entries.Put(auditKey(e.Seq), b); err != nil {
+			if err := entries.Put(seqKey(e.Seq), b); err != nil {
 				return err
 			}
 		}
 		last := es[len(es)-1]
-		if err := root.Put(kAuditHead, append(auditKey(last.Seq), last.Hash[:]...)); err != nil {
+		if err := root.Put(kAuditHead, append(seqKey(last.Seq), last.Hash[:]...)); err != nil {
 			return err
 		}
 		out = es
@@ -187,7 +168,7 @@ func (l *AuditLog) Read(ctx context.Context, after uint64, limit int) ([]audit.E
 			return err
 		}
 		c := entries.Cursor()
-		for k, v := c.Seek(auditKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
 			var e audit.Entry
 			err := e.UnmarshalBinary(v) // copies: nothing refers to the mapped file
 			if err == nil && (len(k) != 8 || binary.BigEndian.Uint64(k) != e.Seq) {

@@ -3,7 +3,6 @@ package bolt
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -82,13 +81,7 @@ func TestAuditCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes; skipped with -short")
 	}
-	rounds := 20
-	if os.Getenv("CI") == "true" {
-		rounds = 50
-	}
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d, %d rounds", seed, rounds)
-	rng := rand.New(rand.NewPCG(seed, 0x57a93))
+	rounds, rng := crashRounds(t, 20, 50, 0x57a93)
 	path := filepath.Join(t.TempDir(), "audit.db")
 	acked := map[uint64]string{}
 	ctx := context.Background()

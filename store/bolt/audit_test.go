@@ -73,7 +73,7 @@ func (tm auditTamperer) putRaw(ctx context.Context, seq uint64, b []byte) error 
 		if err != nil {
 			return err
 		}
-		return entries.Put(auditKey(seq), b)
+		return entries.Put(seqKey(seq), b)
 	})
 }
 
@@ -83,7 +83,7 @@ func (tm auditTamperer) Delete(ctx context.Context, seq uint64) error {
 		if err != nil {
 			return err
 		}
-		return entries.Delete(auditKey(seq))
+		return entries.Delete(seqKey(seq))
 	})
 }
 

@@ -35,17 +35,9 @@ var _ report.CodeBook = (*CodeBook)(nil)
 // not know.
 func (db *DB) CodeBook() (*CodeBook, error) {
 	err := db.update(context.Background(), func(tx *bbolt.Tx) error {
-		root, err := tx.CreateBucketIfNotExists([]byte(codebookBucket))
+		root, _, err := portRoot(tx, codebookBucket, codebookFormat, "a code book")
 		if err != nil {
 			return err
-		}
-		switch f := root.Get([]byte("format")); {
-		case f == nil:
-			if err := root.Put([]byte("format"), []byte(codebookFormat)); err != nil {
-				return err
-			}
-		case string(f) != codebookFormat:
-			return fmt.Errorf("bolt: %s holds a code book of format %q; this version reads format %q", db.Path(), f, codebookFormat)
 		}
 		_, err = root.CreateBucketIfNotExists(bCode)
 		return err

@@ -2,12 +2,37 @@ package bolt
 
 import (
 	"bufio"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
+
+// holdFirstCommit holds db's committer in the next transaction it starts:
+// entered is closed once it is held there, and closing release lets it go on.
+func holdFirstCommit(db *DB) (entered, release chan struct{}) {
+	entered, release = make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	db.hook = func() { once.Do(func() { close(entered); <-release }) }
+	return entered, release
+}
+
+// crashRounds returns how many rounds a crash test runs (ci of them when the
+// CI variable is "true", n otherwise) and a generator seeded from the clock
+// on the given stream; it logs the seed, to replay a failure.
+func crashRounds(t *testing.T, n, ci int, stream uint64) (int, *rand.Rand) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		n = ci
+	}
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d, %d rounds", seed, n)
+	return n, rand.New(rand.NewPCG(seed, stream))
+}
 
 // The crash tests run a child test in a new process that changes a bolt file
 // and prints a line for each change it was told is durable; the parent kills

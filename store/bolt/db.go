@@ -2,9 +2,11 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -158,14 +160,30 @@ func (db *DB) update(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	o, err := db.submit(fn)
+	if err != nil {
+		return err
+	}
+	return o.wait(ctx)
+}
+
+// submit hands fn to the committer without waiting for it (see update);
+// o.wait waits. A port that must hand its changes over in the order it made
+// them submits under its own locks and waits after releasing them, so that
+// many changes share a commit (see Inventory).
+func (db *DB) submit(fn func(*bbolt.Tx) error) (*op, error) {
 	o := &op{fn: fn, done: make(chan struct{})}
 	db.mu.RLock()
+	defer db.mu.RUnlock()
 	if db.closed {
-		db.mu.RUnlock()
-		return errClosed
+		return nil, errClosed
 	}
 	db.ops <- o
-	db.mu.RUnlock()
+	return o, nil
+}
+
+// wait waits for o's transaction to commit or fail, or for ctx to end.
+func (o *op) wait(ctx context.Context) error {
 	select {
 	case <-o.done:
 		return o.err
@@ -278,6 +296,48 @@ func (db *DB) apply(batch []*op) {
 		batch = append(batch[:failed:failed], batch[failed+1:]...)
 	}
 }
+
+// portRoot returns the top-level bucket of a port in tx, creating it on first
+// use with the port's format under "format". A bucket of another format fails,
+// with what (the port: "a queue", …) in the error, unless the format is one
+// of old, which the caller converts. It returns the format the bucket held
+// before: "" when it is new.
+func portRoot(tx *bbolt.Tx, name, format, what string, old ...string) (*bbolt.Bucket, string, error) {
+	root, err := tx.CreateBucketIfNotExists([]byte(name))
+	if err != nil {
+		return nil, "", err
+	}
+	f := root.Get([]byte("format"))
+	switch {
+	case f == nil:
+		return root, "", root.Put([]byte("format"), []byte(format))
+	case string(f) != format && !slices.Contains(old, string(f)):
+		return nil, "", fmt.Errorf("bolt: %s holds %s of format %q; this version reads format %q", tx.DB().Path(), what, f, format)
+	}
+	return root, string(f), nil
+}
+
+// openPort opens the bolt file at path (see [Open]) and takes a port from it
+// with get; it closes the file again when get fails. The OpenXxx functions
+// are made of it.
+func openPort[P any](path string, opts *Options, get func(*DB) (P, error)) (P, *DB, error) {
+	var zero P
+	db, err := Open(path, opts)
+	if err != nil {
+		return zero, nil, err
+	}
+	p, err := get(db)
+	if err != nil {
+		db.Close()
+		return zero, nil, err
+	}
+	return p, db, nil
+}
+
+// seqKey returns a sequence as a key: 8 bytes big-endian, so that keys sort
+// in sequence order (the queue's records, the entry log, the operation log,
+// the inventory's tickets).
+func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte, 0, 8), seq) }
 
 // bucket returns the top-level bucket name of tx, or nil when it does not
 // exist (in a read-only transaction before the port's first use).

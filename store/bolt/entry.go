@@ -163,24 +163,19 @@ func (db *DB) openEntries(k int) (*Entries, error) {
 		ovID: map[string]uint64{}, ovCount: map[string][]byte{},
 	}
 	err := db.update(context.Background(), func(tx *bbolt.Tx) error {
-		root, err := tx.CreateBucketIfNotExists([]byte(entryBucket))
+		root, was, err := portRoot(tx, entryBucket, entryFormat, "an entry store", "1")
 		if err != nil {
 			return err
 		}
-		switch f := root.Get([]byte("format")); {
-		case f == nil:
-			if err := root.Put([]byte("format"), []byte(entryFormat)); err != nil {
+		switch was {
+		case "":
+			if err := root.Put(bEntIndexed, seqKey(0)); err != nil {
 				return err
 			}
-			if err := root.Put(bEntIndexed, entSeqKey(0)); err != nil {
-				return err
-			}
-		case string(f) == "1":
+		case "1":
 			if err := migrateEntries1(root); err != nil {
 				return err
 			}
-		case string(f) != entryFormat:
-			return fmt.Errorf("bolt: %s holds an entry store of format %q; this version reads format %q", db.Path(), f, entryFormat)
 		}
 		for _, name := range [][]byte{bEntLog, bEntID, bEntCount} {
 			if _, err := root.CreateBucketIfNotExists(name); err != nil {
@@ -190,7 +185,7 @@ func (db *DB) openEntries(k int) (*Entries, error) {
 		return s.replay(tx)
 	})
 	if err != nil {
-		return nil, entErr(err)
+		return nil, checkinErr(err)
 	}
 	return s, nil
 }
@@ -208,7 +203,7 @@ func migrateEntries1(root *bbolt.Bucket) error {
 			w = max(w, binary.BigEndian.Uint64(k))
 		}
 	}
-	if err := root.Put(bEntIndexed, entSeqKey(w)); err != nil {
+	if err := root.Put(bEntIndexed, seqKey(w)); err != nil {
 		return err
 	}
 	return root.Put([]byte("format"), []byte(entryFormat))
@@ -230,20 +225,17 @@ func (s *Entries) replay(tx *bbolt.Tx) error {
 		return nil
 	}
 	c := t.b.log.Cursor()
-	for k, v := c.Seek(entSeqKey(w + 1)); k != nil; k, v = c.Next() {
-		if len(k) != 8 {
-			return fmt.Errorf("bolt: entry log key %x is not a sequence", k)
-		}
-		var e checkin.Entry
-		if err := e.UnmarshalBinary(v); err != nil {
-			return fmt.Errorf("bolt: entry at sequence %x: %w", k, err)
+	for k, v := c.Seek(seqKey(w + 1)); k != nil; k, v = c.Next() {
+		seq, e, err := entDecode(k, v)
+		if err != nil {
+			return err
 		}
 		code := e.Ticket.String()
 		old, n, err := entCountValue(s.countValue(t, []byte(code)), e.Ticket)
 		if err != nil {
 			return err
 		}
-		if _, err := s.stage(t, e.ID, code, binary.BigEndian.Uint64(k), old, n); err != nil {
+		if _, err := s.stage(t, e.ID, code, seq, old, n); err != nil {
 			return err
 		}
 	}
@@ -253,19 +245,25 @@ func (s *Entries) replay(tx *bbolt.Tx) error {
 // OpenEntries opens the bolt file at path (see [Open]) and returns its entry
 // store. Closing the returned DB closes the store.
 func OpenEntries(path string, opts *Options) (*Entries, *DB, error) {
-	db, err := Open(path, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := db.Entries()
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return s, db, nil
+	return openPort(path, opts, (*DB).Entries)
 }
 
-func entErr(err error) error {
+// checkinErr maps errClosed to the error of the checkin ports (the entry
+// store and the replica).
+// entDecode decodes v, the entry stored in the log under the key k, and
+// returns it with its sequence.
+func entDecode(k, v []byte) (uint64, checkin.Entry, error) {
+	var e checkin.Entry
+	if len(k) != 8 {
+		return 0, e, fmt.Errorf("bolt: entry log key %x is not a sequence", k)
+	}
+	if err := e.UnmarshalBinary(v); err != nil {
+		return 0, e, fmt.Errorf("bolt: entry at sequence %x: %w", k, err)
+	}
+	return binary.BigEndian.Uint64(k), e, nil
+}
+
+func checkinErr(err error) error {
 	if errors.Is(err, errClosed) {
 		return checkin.ErrClosedStore
 	}
@@ -287,8 +285,6 @@ func entRoot(tx *bbolt.Tx) (entBuckets, error) {
 	}
 	return b, nil
 }
-
-func entSeqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
 // entCountValue checks v, the count value of the ticket code (nil when it
 // has none), and returns it with the count it holds.
@@ -538,7 +534,7 @@ func (s *Entries) flush(t *entTx, w uint64) error {
 			return err
 		}
 	}
-	if err := t.b.root.Put(bEntIndexed, entSeqKey(w)); err != nil {
+	if err := t.b.root.Put(bEntIndexed, seqKey(w)); err != nil {
 		return err
 	}
 	clear(ids)
@@ -631,7 +627,7 @@ func (s *Entries) Admit(ctx context.Context, e checkin.Entry, max int) (checkin.
 	}
 	a := &entAdmit{e: e, p: p, max: max}
 	if err := s.db.update(ctx, func(tx *bbolt.Tx) error { return s.admit(tx, a) }); err != nil {
-		return checkin.Admission{}, entErr(err)
+		return checkin.Admission{}, checkinErr(err)
 	}
 	return a.out, nil
 }
@@ -683,7 +679,7 @@ func (s *Entries) admit(tx *bbolt.Tx, a *entAdmit) error {
 
 // entryAt returns the entry at sequence seq, which the id index gives for id.
 func (t *entTx) entryAt(seq uint64, id string) (checkin.Entry, error) {
-	v := entGet(t.logC, entSeqKey(seq))
+	v := entGet(t.logC, seqKey(seq))
 	if v == nil {
 		return checkin.Entry{}, fmt.Errorf("bolt: entry %q points to sequence %d, which is missing", id, seq)
 	}
@@ -735,7 +731,7 @@ func (s *Entries) Import(ctx context.Context, es ...checkin.Entry) (int, error) 
 		return nil
 	})
 	if err != nil {
-		return 0, entErr(err)
+		return 0, checkinErr(err)
 	}
 	return added, nil
 }
@@ -760,9 +756,10 @@ func (s *Entries) view(fn func(b entBuckets) error) error {
 // ticketValue returns the committed count value of a ticket and its count,
 // from the overlay or the bucket; the caller holds mu.RLock.
 func (s *Entries) ticketValue(b entBuckets, code codes.TicketCode) ([]byte, int, error) {
-	v, ok := s.ovCount[code.String()]
+	c := code.String()
+	v, ok := s.ovCount[c]
 	if !ok {
-		v = b.count.Get([]byte(code.String()))
+		v = b.count.Get([]byte(c))
 	}
 	return entCountValue(v, code)
 }
@@ -778,7 +775,7 @@ func (s *Entries) Count(ctx context.Context, code codes.TicketCode) (int, error)
 		_, n, err = s.ticketValue(b, code)
 		return err
 	})
-	return n, entErr(err)
+	return n, checkinErr(err)
 }
 
 // Entries implements [checkin.Store].
@@ -798,16 +795,16 @@ func (s *Entries) Entries(ctx context.Context, code codes.TicketCode) ([]checkin
 			if v == nil {
 				return fmt.Errorf("bolt: the entries of %s name sequence %x, which is missing", code, seq)
 			}
-			var e checkin.Entry
-			if err := e.UnmarshalBinary(v); err != nil {
-				return fmt.Errorf("bolt: entry at sequence %x: %w", seq, err)
+			_, e, err := entDecode(seq, v)
+			if err != nil {
+				return err
 			}
 			out = append(out, e)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, entErr(err)
+		return nil, checkinErr(err)
 	}
 	return out, nil
 }
@@ -831,20 +828,17 @@ func (s *Entries) Changes(ctx context.Context, after uint64, limit int) ([]check
 			return err
 		}
 		c := b.log.Cursor()
-		for k, v := c.Seek(entSeqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
-			if len(k) != 8 {
-				return fmt.Errorf("bolt: entry log key %x is not a sequence", k)
+		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			seq, e, err := entDecode(k, v)
+			if err != nil {
+				return err
 			}
-			var e checkin.Entry
-			if err := e.UnmarshalBinary(v); err != nil {
-				return fmt.Errorf("bolt: entry at sequence %x: %w", k, err)
-			}
-			out = append(out, checkin.Change{Seq: binary.BigEndian.Uint64(k), Entry: e})
+			out = append(out, checkin.Change{Seq: seq, Entry: e})
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, entErr(err)
+		return nil, checkinErr(err)
 	}
 	return out, nil
 }

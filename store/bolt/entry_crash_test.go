@@ -133,13 +133,7 @@ func TestEntriesCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes; skipped with -short")
 	}
-	rounds := 12
-	if os.Getenv("CI") == "true" {
-		rounds = 40
-	}
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d, %d rounds", seed, rounds)
-	rng := rand.New(rand.NewPCG(seed, 0xe47))
+	rounds, rng := crashRounds(t, 12, 40, 0xe47)
 	path := filepath.Join(t.TempDir(), "entries.db")
 	type ack struct {
 		ticket string

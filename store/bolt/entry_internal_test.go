@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,9 +37,7 @@ func testEntriesRerun(t *testing.T, k int) {
 	path := filepath.Join(t.TempDir(), "entries.db")
 	s, db := entOpenK(t, path, k)
 	defer func() { db.Close() }()
-	entered, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	db.hook = func() { once.Do(func() { close(entered); <-release }) }
+	entered, release := holdFirstCommit(db)
 	ctx := context.Background()
 	at := time.Date(2025, 5, 20, 19, 0, 0, 0, wht93.CST)
 	entry := func(id string, ticket, sec int) checkin.Entry {

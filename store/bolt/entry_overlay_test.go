@@ -354,7 +354,7 @@ func TestEntriesFormat1(t *testing.T) {
 			v = binary.BigEndian.AppendUint64(v, seq)
 			binary.BigEndian.PutUint32(v, uint32(len(v)/8))
 			counts[code] = v
-			if err := errors.Join(log.Put(entSeqKey(seq), enc), id.Put([]byte(e.ID), entSeqKey(seq)), count.Put([]byte(code), v)); err != nil {
+			if err := errors.Join(log.Put(seqKey(seq), enc), id.Put([]byte(e.ID), seqKey(seq)), count.Put([]byte(code), v)); err != nil {
 				return err
 			}
 		}

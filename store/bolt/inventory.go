@@ -95,16 +95,7 @@ func (db *DB) Inventory() (*Inventory, error) {
 // OpenInventory opens the bolt file at path (see [Open]) and returns its
 // inventory store and the DB, which the caller closes.
 func OpenInventory(path string, opts *Options) (*Inventory, *DB, error) {
-	db, err := Open(path, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	inv, err := db.Inventory()
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return inv, db, nil
+	return openPort(path, opts, (*DB).Inventory)
 }
 
 func (db *DB) openInventory() (*Inventory, error) {
@@ -114,17 +105,9 @@ func (db *DB) openInventory() (*Inventory, error) {
 	}
 	var serial int64
 	err := db.update(context.Background(), func(tx *bbolt.Tx) error {
-		root, err := tx.CreateBucketIfNotExists([]byte(invBucket))
+		root, _, err := portRoot(tx, invBucket, invFormat, "an inventory")
 		if err != nil {
 			return err
-		}
-		switch f := root.Get([]byte("format")); {
-		case f == nil:
-			if err := root.Put([]byte("format"), []byte(invFormat)); err != nil {
-				return err
-			}
-		case string(f) != invFormat:
-			return fmt.Errorf("bolt: %s holds an inventory of format %q; this version reads format %q", db.Path(), f, invFormat)
 		}
 		for _, name := range [][]byte{bInvCounters, bInvSessions} {
 			if _, err := root.CreateBucketIfNotExists(name); err != nil {
@@ -149,29 +132,6 @@ func invErr(err error) error {
 		return fmt.Errorf("bolt: inventory: %w", err)
 	}
 	return err
-}
-
-// invSubmit hands fn to the committer without waiting; invWait waits for it. A
-// caller submits under its locks, so that changes reach the file in the order
-// they were made, and waits after releasing them, so that many share a commit.
-func (db *DB) invSubmit(fn func(*bbolt.Tx) error) (*op, error) {
-	o := &op{fn: fn, done: make(chan struct{})}
-	db.mu.RLock()
-	defer db.mu.RUnlock()
-	if db.closed {
-		return nil, errClosed
-	}
-	db.ops <- o
-	return o, nil
-}
-
-func invWait(ctx context.Context, o *op) error {
-	select {
-	case <-o.done:
-		return o.err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // invBatch is what one change writes.
@@ -278,13 +238,13 @@ func (s *Inventory) commit(e *invEntry, bt *invBatch) func(ctx context.Context) 
 	if bt.empty() {
 		return func(context.Context) error { return nil }
 	}
-	o, err := s.db.invSubmit(bt.apply)
+	o, err := s.db.submit(bt.apply)
 	if err != nil {
 		s.drop(e)
 		return func(context.Context) error { return invErr(err) }
 	}
 	return func(ctx context.Context) error {
-		err := invWait(ctx, o)
+		err := o.wait(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.drop(e)
 		}

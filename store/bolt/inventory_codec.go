@@ -48,18 +48,11 @@ func decodeInvMeta(v []byte) (invMeta, error) {
 	return m, nil
 }
 
-func invPutString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 func invSeatKey(id venue.SeatID) []byte {
 	return binary.BigEndian.AppendUint32(make([]byte, 0, 4), uint32(id))
 }
 
-func invSerialKey(s int64) []byte {
-	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), uint64(s))
-}
+func invSerialKey(s int64) []byte { return seqKey(uint64(s)) }
 
 // encodeInvSeat returns the value of a seat record, nil for an Available seat.
 func encodeInvSeat(r inventory.SeatRecord) []byte {
@@ -67,8 +60,8 @@ func encodeInvSeat(r inventory.SeatRecord) []byte {
 	case inventory.Held:
 		b := append(make([]byte, 0, 16+len(r.Hold)+len(r.Owner)), invRecordVersion, byte(r.State))
 		b = binary.AppendVarint(b, r.Expires.UnixNano())
-		b = invPutString(b, r.Hold)
-		return invPutString(b, r.Owner)
+		b = putString(b, r.Hold)
+		return putString(b, r.Owner)
 	case inventory.Sold:
 		b := append(make([]byte, 0, 22), invRecordVersion, byte(r.State))
 		b = binary.AppendVarint(b, r.Ticket)
@@ -169,12 +162,12 @@ func encodeInvTicket(t *inventory.Ticket) []byte {
 	}
 	b := append(make([]byte, 0, n), invRecordVersion)
 	b = binary.AppendVarint(b, int64(t.Seat))
-	b = invPutString(b, t.Tier)
+	b = putString(b, t.Tier)
 	b = append(b, byte(t.Type))
-	b = invPutString(b, t.Order)
-	b = invPutString(b, t.Buyer)
-	b = invPutString(b, t.Channel)
-	b = invPutString(b, t.Staff)
+	b = putString(b, t.Order)
+	b = putString(b, t.Buyer)
+	b = putString(b, t.Channel)
+	b = putString(b, t.Staff)
 	if t.HasID {
 		b = append(b, 1)
 		b = append(b, t.ID[:]...)
@@ -191,7 +184,7 @@ func encodeInvTicket(t *inventory.Ticket) []byte {
 	}
 	b = binary.AppendUvarint(b, uint64(len(t.Keys)))
 	for _, k := range t.Keys {
-		b = invPutString(b, k)
+		b = putString(b, k)
 	}
 	return b
 }

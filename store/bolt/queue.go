@@ -74,19 +74,12 @@ var _ report.Queue = (*Queue)(nil)
 // fails when the file holds a queue of a format this version does not know.
 func (db *DB) Queue() (*Queue, error) {
 	err := db.update(context.Background(), func(tx *bbolt.Tx) error {
-		root, err := tx.CreateBucketIfNotExists([]byte(queueBucket))
+		root, was, err := portRoot(tx, queueBucket, queueFormat, "a queue", "1")
 		if err != nil {
 			return err
 		}
-		switch f := root.Get([]byte("format")); {
-		case f == nil:
-			if err := root.Put([]byte("format"), []byte(queueFormat)); err != nil {
-				return err
-			}
-		case string(f) == "1":
+		if was == "1" {
 			return migrateQueue1(tx, root)
-		case string(f) != queueFormat:
-			return fmt.Errorf("bolt: %s holds a queue of format %q; this version reads format %q", db.Path(), f, queueFormat)
 		}
 		for _, name := range [][]byte{bRec, bKey, bFree, bStrm, bDead} {
 			if _, err := root.CreateBucketIfNotExists(name); err != nil {
@@ -104,16 +97,7 @@ func (db *DB) Queue() (*Queue, error) {
 // OpenQueue opens the bolt file at path (see [Open]) and returns its queue.
 // Closing the returned DB closes the queue.
 func OpenQueue(path string, opts *Options) (*Queue, *DB, error) {
-	db, err := Open(path, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	q, err := db.Queue()
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return q, db, nil
+	return openPort(path, opts, (*DB).Queue)
 }
 
 func mapErr(err error) error {
@@ -276,6 +260,15 @@ func (t *qtx) load(seq uint64) (*report.Record, error) {
 		return nil, nil
 	}
 	return decodeRecord(seq, v)
+}
+
+// loadIndexed is load of a record an index names: its absence is corruption.
+func (t *qtx) loadIndexed(seq uint64) (*report.Record, error) {
+	r, err := t.load(seq)
+	if err == nil && r == nil {
+		err = fmt.Errorf("%w: index names record %d, which is not stored", errCorrupt, seq)
+	}
+	return r, err
 }
 
 func (t *qtx) store(r *report.Record) error { return t.rec.Put(t.k(r.Seq), t.vals.record(r)) }
@@ -744,12 +737,9 @@ func (q *Queue) List(ctx context.Context, lq report.ListQuery) ([]report.Record,
 			return err
 		}
 		for _, seq := range seqs {
-			r, err := t.load(seq)
+			r, err := t.loadIndexed(seq)
 			if err != nil {
 				return err
-			}
-			if r == nil {
-				return fmt.Errorf("%w: index names record %d, which is not stored", errCorrupt, seq)
 			}
 			out = append(out, *r)
 		}
@@ -786,12 +776,9 @@ func (q *Queue) Stats(ctx context.Context, now time.Time) (report.Stats, error) 
 			return err
 		}
 		if len(oldest) == 1 {
-			r, err := t.load(oldest[0])
+			r, err := t.loadIndexed(oldest[0])
 			if err != nil {
 				return err
-			}
-			if r == nil {
-				return fmt.Errorf("%w: index names record %d, which is not stored", errCorrupt, oldest[0])
 			}
 			s.Oldest = r.Enqueued
 			s.OldestAge = max(now.Sub(r.Enqueued), 0)

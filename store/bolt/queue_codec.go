@@ -31,6 +31,8 @@ func putMicro(b []byte, t time.Time) []byte {
 	return binary.AppendVarint(b, t.UnixMicro())
 }
 
+// putString appends s as its length (uvarint) and its bytes: the strings of
+// queue records and of inventory values.
 func putString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
@@ -148,8 +150,6 @@ func decodeRecord(seq uint64, v []byte) (*report.Record, error) {
 	r.Body = append([]byte{}, d.b...)
 	return r, nil
 }
-
-func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte, 0, 8), seq) }
 
 // slab hands out the values of one transaction from a few large allocations:
 // bbolt keeps a value (not a key) until the transaction ends.

@@ -3,7 +3,6 @@ package bolt
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -133,13 +132,7 @@ func TestCrash(t *testing.T) {
 	if os.Getenv(crashPathEnv) != "" {
 		t.Skip("child")
 	}
-	kills := 20
-	if os.Getenv("CI") == "true" {
-		kills = 50
-	}
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d, %d kills", seed, kills)
-	rng := rand.New(rand.NewPCG(seed, 1))
+	kills, rng := crashRounds(t, 20, 50, 1)
 	path := filepath.Join(t.TempDir(), "crash.db")
 	keys := map[string]uint64{} // every key reported durable → its sequence
 	acked := map[uint64]bool{}

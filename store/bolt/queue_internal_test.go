@@ -25,9 +25,7 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	entered, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	db.hook = func() { once.Do(func() { close(entered); <-release }) }
+	entered, release := holdFirstCommit(db)
 	start := db.commits.get()
 	now := time.Date(2024, 5, 27, 10, 0, 0, 0, wht93.CST)
 	ctx := context.Background()
@@ -76,9 +74,7 @@ func TestGroupCommitIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	entered, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	db.hook = func() { once.Do(func() { close(entered); <-release }) }
+	entered, release := holdFirstCommit(db)
 	ctx := context.Background()
 	put := func(k string) func(*bbolt.Tx) error {
 		return func(tx *bbolt.Tx) error {

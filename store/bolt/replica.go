@@ -42,29 +42,13 @@ var _ node.ReplicaStore = (*Replica)(nil)
 // know.
 func (db *DB) Replica() (*Replica, error) {
 	err := db.update(context.Background(), func(tx *bbolt.Tx) error {
-		root, err := tx.CreateBucketIfNotExists([]byte(replicaBucket))
-		if err != nil {
-			return err
-		}
-		switch f := root.Get([]byte("format")); {
-		case f == nil:
-			return root.Put([]byte("format"), []byte(replicaFormat))
-		case string(f) != replicaFormat:
-			return fmt.Errorf("bolt: %s holds a replica of format %q; this version reads format %q", db.Path(), f, replicaFormat)
-		}
-		return nil
+		_, _, err := portRoot(tx, replicaBucket, replicaFormat, "a replica")
+		return err
 	})
 	if err != nil {
-		return nil, replicaErr(err)
+		return nil, checkinErr(err)
 	}
 	return &Replica{db: db}, nil
-}
-
-func replicaErr(err error) error {
-	if errors.Is(err, errClosed) {
-		return checkin.ErrClosedStore
-	}
-	return err
 }
 
 // Load implements [node.ReplicaStore]. A record that does not decode, or a
@@ -118,7 +102,7 @@ func (r *Replica) Load(ctx context.Context, session codes.SessionCode) ([]checki
 		})
 	})
 	if err != nil {
-		return nil, node.Cursors{}, replicaErr(err)
+		return nil, node.Cursors{}, checkinErr(err)
 	}
 	return ps, c, nil
 }
@@ -145,7 +129,7 @@ func (r *Replica) Save(ctx context.Context, session codes.SessionCode, ps []chec
 	binary.BigEndian.PutUint64(cur[16:], c.Up)
 	binary.BigEndian.PutUint64(cur[24:], c.Epoch)
 	err := r.db.update(ctx, func(tx *bbolt.Tx) error { return putReplica(tx, session, ps, vals, cur[:]) })
-	return replicaErr(err)
+	return checkinErr(err)
 }
 
 // putReplica writes the passes ps (encoded as vals) and the cursors cur of
