@@ -212,22 +212,31 @@ func (c *Client) call(ctx context.Context, method, path string, req validator, w
 	if err := req.Validate(c.format).Err(); err != nil {
 		return err
 	}
-	tok, err := c.tokens.Token(ctx)
-	if err != nil {
-		return err
-	}
-	data, err := c.send(ctx, method, path, tok.AccessToken, withToken)
-	if errors.Is(err, ErrTokenInvalid) {
-		c.tokens.Invalidate(tok.AccessToken)
-		if tok, err = c.tokens.Token(ctx); err != nil {
-			return err
-		}
-		data, err = c.send(ctx, method, path, tok.AccessToken, withToken)
-	}
+	data, err := c.authorized(ctx, func(tok string) (json.RawMessage, error) {
+		return c.send(ctx, method, path, tok, withToken)
+	})
 	if err != nil {
 		return err
 	}
 	return c.decodeData(path, data, out)
+}
+
+// authorized runs send with a token and handles 4200: it drops the token, takes
+// a new one and runs send once more.
+func (c *Client) authorized(ctx context.Context, send func(tok string) (json.RawMessage, error)) (json.RawMessage, error) {
+	tok, err := c.tokens.Token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	data, err := send(tok.AccessToken)
+	if errors.Is(err, ErrTokenInvalid) {
+		c.tokens.Invalidate(tok.AccessToken)
+		if tok, err = c.tokens.Token(ctx); err != nil {
+			return nil, err
+		}
+		data, err = send(tok.AccessToken)
+	}
+	return data, err
 }
 
 func (c *Client) decodeData(path string, data json.RawMessage, out any) error {
@@ -263,6 +272,12 @@ func (c *Client) send(ctx context.Context, method, path, token string, withToken
 			return nil, &Error{Endpoint: path, Err: err}
 		}
 	}
+	return c.do(ctx, method, path, target, body)
+}
+
+// do sends one request to target, with retries, and returns the envelope's
+// data on success. A nil body sends none; any other is sent as it is, as JSON.
+func (c *Client) do(ctx context.Context, method, path, target string, body []byte) (json.RawMessage, error) {
 	st := &attempt{endpoint: path}
 	rctx := context.WithValue(ctx, attemptKey{}, st)
 	var rbody any

@@ -135,6 +135,20 @@ func CheckDrafts(drafts []Draft) ([]Draft, error) {
 	return out, nil
 }
 
+// CheckEnqueue checks the arguments of an Enqueue and returns now in [Micro]
+// form and the drafts as [CheckDrafts] returns them.
+func CheckEnqueue(now time.Time, drafts []Draft) (time.Time, []Draft, error) {
+	now, err := CheckTime("now", now)
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	ds, err := CheckDrafts(drafts)
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	return now, ds, nil
+}
+
 // CheckCause checks the cause of a Retry, Bury or BuryRecord.
 func CheckCause(field, cause string) error {
 	if cause == "" || len(cause) > MaxCause || !utf8.ValidString(cause) || strings.IndexByte(cause, 0) >= 0 {

@@ -115,11 +115,7 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	now, err := report.CheckTime("now", now)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := report.CheckDrafts(drafts)
+	now, ds, err := report.CheckEnqueue(now, drafts)
 	if err != nil {
 		return nil, err
 	}

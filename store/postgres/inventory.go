@@ -307,14 +307,10 @@ func (s *Inventory) reload(ctx context.Context, h *invHint, c *inventory.Chart, 
 	defer rows.Close()
 	var recs []inventory.SeatRecord
 	for rows.Next() {
-		var r inventory.SeatRecord
-		var id int
-		var state int16
-		var expires, ticket, amount int64
-		if err := rows.Scan(&id, &state, &r.Hold, &r.Owner, &expires, &ticket, &amount); err != nil {
+		r, err := scanSeat(rows.Scan)
+		if err != nil {
 			return err
 		}
-		r.Seat, r.State, r.Expires, r.Ticket, r.Amount = venue.SeatID(id), inventory.State(state), time.Unix(0, expires), ticket, wht93.Fen(amount)
 		recs = append(recs, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -389,8 +385,7 @@ func (s *Inventory) diagnoseHold(ctx context.Context, op *inventory.HoldOp, seat
 		(SELECT fingerprint FROM {{schema}}.inventory_charts WHERE session = $1),
 		EXISTS (SELECT 1 FROM {{schema}}.inventory_holds WHERE session = $1 AND key = $2 AND expires > $3),
 		EXISTS (SELECT 1 FROM {{schema}}.inventory_tickets WHERE session = $1 AND order_key = $2),
-		coalesce((SELECT json_agg(json_build_array(seat, state, coalesce(hold, ''), coalesce(owner, ''), coalesce(expires, 0),
-			coalesce(ticket, 0), coalesce(amount, 0)))::text FROM {{schema}}.inventory_seats WHERE session = $1 AND seat = ANY($4::integer[])), '[]')`),
+		coalesce((SELECT json_agg(json_build_array(`+invSeatCols+`))::text FROM {{schema}}.inventory_seats WHERE session = $1 AND seat = ANY($4::integer[])), '[]')`),
 		c.SessionID(), op.Hold, op.Now.UnixNano(), seatInts(seats)).Scan(&version, &fp, &liveKey, &soldKey, &rows)
 	if err != nil {
 		return err
@@ -413,15 +408,17 @@ func (s *Inventory) diagnoseHold(ctx context.Context, op *inventory.HoldOp, seat
 	}
 	byID := make(map[venue.SeatID]inventory.SeatRecord, len(raw))
 	for _, x := range raw {
-		var r inventory.SeatRecord
-		var id, state int
-		var expires, ticket, amount int64
-		for i, dst := range []any{&id, &state, &r.Hold, &r.Owner, &expires, &ticket, &amount} {
-			if err := json.Unmarshal(x[i], dst); err != nil {
-				return fmt.Errorf("postgres: inventory seats: %w", err)
+		r, err := scanSeat(func(dst ...any) error {
+			for i, d := range dst {
+				if err := json.Unmarshal(x[i], d); err != nil {
+					return err
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("postgres: inventory seats: %w", err)
 		}
-		r.Seat, r.State, r.Expires, r.Ticket, r.Amount = venue.SeatID(id), inventory.State(state), time.Unix(0, expires), ticket, wht93.Fen(amount)
 		byID[r.Seat] = r
 	}
 	recs := make([]inventory.SeatRecord, 0, len(seats))
@@ -451,10 +448,22 @@ func (s *Inventory) diagnoseHold(ctx context.Context, op *inventory.HoldOp, seat
 	return errConflict
 }
 
+// scanSeat reads one seat row, the columns of invSeatCols, through scan.
+func scanSeat(scan func(dst ...any) error) (inventory.SeatRecord, error) {
+	var r inventory.SeatRecord
+	var id int
+	var state int16
+	var expires, ticket, amount int64
+	if err := scan(&id, &state, &r.Hold, &r.Owner, &expires, &ticket, &amount); err != nil {
+		return r, err
+	}
+	r.Seat, r.State, r.Expires, r.Ticket, r.Amount = venue.SeatID(id), inventory.State(state), time.Unix(0, expires), ticket, wht93.Fen(amount)
+	return r, nil
+}
+
 // seatRecords reads the seats' rows, in the order of seats.
 func (s *Inventory) seatRecords(ctx context.Context, c *inventory.Chart, seats []venue.SeatID) ([]inventory.SeatRecord, error) {
-	rows, err := s.db.sql.QueryContext(ctx, s.db.expand(`SELECT seat, state, coalesce(hold, ''), coalesce(owner, ''), coalesce(expires, 0),
-		coalesce(ticket, 0), coalesce(amount, 0) FROM {{schema}}.inventory_seats WHERE session = $1 AND seat = ANY($2::integer[])`),
+	rows, err := s.db.sql.QueryContext(ctx, s.db.expand(`SELECT `+invSeatCols+` FROM {{schema}}.inventory_seats WHERE session = $1 AND seat = ANY($2::integer[])`),
 		c.SessionID(), seatInts(seats))
 	if err != nil {
 		return nil, err
@@ -462,14 +471,10 @@ func (s *Inventory) seatRecords(ctx context.Context, c *inventory.Chart, seats [
 	defer rows.Close()
 	byID := make(map[venue.SeatID]inventory.SeatRecord, len(seats))
 	for rows.Next() {
-		var r inventory.SeatRecord
-		var id int
-		var state int16
-		var expires, ticket, amount int64
-		if err := rows.Scan(&id, &state, &r.Hold, &r.Owner, &expires, &ticket, &amount); err != nil {
+		r, err := scanSeat(rows.Scan)
+		if err != nil {
 			return nil, err
 		}
-		r.Seat, r.State, r.Expires, r.Ticket, r.Amount = venue.SeatID(id), inventory.State(state), time.Unix(0, expires), ticket, wht93.Fen(amount)
 		byID[r.Seat] = r
 	}
 	if err := rows.Err(); err != nil {

@@ -219,9 +219,12 @@ FROM {{schema}}.inventory_charts c WHERE c.session = $1`
 	invTicketCols = `serial, seat, tier, type, order_key, buyer, channel, staff, id_index, amount, sold_at, refunded_at, keys`
 	invTicketOut  = `serial, seat, tier, type, order_key, buyer, channel, staff, id_index, amount, sold_at, refunded_at, keys::text`
 
+	// The columns of a seat row, as scanSeat reads them.
+	invSeatCols = `seat, state, coalesce(hold, ''), coalesce(owner, ''), coalesce(expires, 0), coalesce(ticket, 0), coalesce(amount, 0)`
+
 	// $1 session, $2 non-available seats only.
 	invSeatRowsSQL = `
-SELECT seat, state, coalesce(hold, ''), coalesce(owner, ''), coalesce(expires, 0), coalesce(ticket, 0), coalesce(amount, 0)
+SELECT ` + invSeatCols + `
 FROM {{schema}}.inventory_seats WHERE session = $1 AND state <> 1`
 
 	invChartSQL = `SELECT version, fingerprint, seats FROM {{schema}}.inventory_charts WHERE session = $1`

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -156,11 +157,7 @@ func (q *Queue) x(sql string) string { return q.db.expand(sql) }
 
 // Enqueue implements [report.Queue].
 func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Draft) ([]report.Enqueued, error) {
-	now, err := report.CheckTime("now", now)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := report.CheckDrafts(drafts)
+	now, ds, err := report.CheckEnqueue(now, drafts)
 	if err != nil {
 		return nil, err
 	}
@@ -185,19 +182,7 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 				ph[j] = a.add(ds[i].Key)
 			}
 			rows, err := tx.QueryContext(ctx, q.x(`SELECT idem_key, seq FROM {{schema}}.queue_records WHERE idem_key IN (`+strings.Join(ph, ",")+`)`), a...)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var k string
-				var s int64
-				if err := rows.Scan(&k, &s); err != nil {
-					rows.Close()
-					return err
-				}
-				seqOf[k] = uint64(s)
-			}
-			if err := rows.Close(); err != nil {
+			if err := scanKeySeqs(rows, err, func(k string, s uint64) { seqOf[k] = s }); err != nil {
 				return err
 			}
 		}
@@ -266,20 +251,7 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 			rows, err := tx.QueryContext(ctx, q.x(`INSERT INTO {{schema}}.queue_records
 				(seq, idem_key, stream, endpoint, body, business_day, due_at, enqueued_at, state, next_at)
 				VALUES `+strings.Join(vals, ",")+` ON CONFLICT (idem_key) DO NOTHING RETURNING idem_key, seq`), a...)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var k string
-				var s int64
-				if err := rows.Scan(&k, &s); err != nil {
-					rows.Close()
-					return err
-				}
-				seqOf[k] = uint64(s)
-				fresh[k] = true
-			}
-			if err := rows.Close(); err != nil {
+			if err := scanKeySeqs(rows, err, func(k string, s uint64) { seqOf[k], fresh[k] = s, true }); err != nil {
 				return err
 			}
 		}
@@ -305,6 +277,24 @@ func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Dra
 		out[i] = report.Enqueued{Seq: seqOf[d.Key], Duplicate: i != firstOf[d.Key] || !fresh[d.Key]}
 	}
 	return out, nil
+}
+
+// scanKeySeqs hands each (idem_key, seq) row of rows to fn and closes rows;
+// qerr is the error of the query that gave rows.
+func scanKeySeqs(rows *sql.Rows, qerr error, fn func(key string, seq uint64)) error {
+	if qerr != nil {
+		return qerr
+	}
+	for rows.Next() {
+		var k string
+		var s int64
+		if err := rows.Scan(&k, &s); err != nil {
+			rows.Close()
+			return err
+		}
+		fn(k, uint64(s))
+	}
+	return rows.Close()
 }
 
 // shareStreams makes sure each stream has its row and holds the rows shared
@@ -353,7 +343,12 @@ func (q *Queue) shareStreams(ctx context.Context, tx *sql.Tx, streams []string) 
 	return fmt.Errorf("postgres: could not lock the rows of %d streams", len(todo))
 }
 
-const dueExpr = `((state = 1 AND next_at <= $1) OR (state = 2 AND lease_until <= $1))`
+// dueSQL is the SQL condition of a record open for a lease at now (a
+// placeholder): Pending and its next attempt time come, or Leased and its
+// lease expired.
+func dueSQL(now string) string {
+	return `((state = 1 AND next_at <= ` + now + `) OR (state = 2 AND lease_until <= ` + now + `))`
+}
 
 // Lease implements [report.Queue].
 func (q *Queue) Lease(ctx context.Context, now time.Time, ttl time.Duration, max int) ([]report.Record, error) {
@@ -383,18 +378,12 @@ func (q *Queue) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRecord(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		if err := rows.Err(); err != nil {
+		recs, err := scanRecords(rows)
+		if err != nil {
 			return err
 		}
-		slices.SortFunc(out, func(a, b report.Record) int { return cmpSeq(a.Seq, b.Seq) })
+		slices.SortFunc(recs, func(a, b report.Record) int { return cmp.Compare(a.Seq, b.Seq) })
+		out = recs
 		return nil
 	})
 	if err != nil {
@@ -403,23 +392,13 @@ func (q *Queue) Lease(ctx context.Context, now time.Time, ttl time.Duration, max
 	return out, nil
 }
 
-func cmpSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // pick returns the sequences Lease takes, locked: the due free records
 // (FOR UPDATE SKIP LOCKED) and the due runs at the head of the streams it
 // could lock, lowest first, at most max.
 func (q *Queue) pick(ctx context.Context, tx *sql.Tx, now time.Time, max int) ([]int64, error) {
 	var cands []int64
 	rows, err := tx.QueryContext(ctx, q.x(`SELECT seq FROM {{schema}}.queue_records
-		WHERE state IN (1, 2) AND stream = '' AND `+dueExpr+` ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`), now, max)
+		WHERE state IN (1, 2) AND stream = '' AND `+dueSQL("$1")+` ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`), now, max)
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +457,7 @@ func (q *Queue) pick(ctx context.Context, tx *sql.Tx, now time.Time, max int) ([
 			vals[i] = "(" + a.add(h.stream) + "::text)"
 		}
 		rows, err = tx.QueryContext(ctx, q.x(`SELECT v.stream, r.seq, coalesce(r.due, false) FROM (VALUES `+strings.Join(vals, ",")+`) AS v(stream)
-			LEFT JOIN LATERAL (SELECT seq, ((state = 1 AND next_at <= `+nowPh+`) OR (state = 2 AND lease_until <= `+nowPh+`)) AS due
+			LEFT JOIN LATERAL (SELECT seq, `+dueSQL(nowPh)+` AS due
 				FROM {{schema}}.queue_records WHERE stream = v.stream AND stream <> '' AND state IN (1, 2)
 				ORDER BY seq LIMIT 1) r ON true`), a...)
 		if err != nil {
@@ -522,7 +501,7 @@ func (q *Queue) pick(ctx context.Context, tx *sql.Tx, now time.Time, max int) ([
 				vals[i] = "(" + a.add(s) + "::text)"
 			}
 			rows, err := tx.QueryContext(ctx, q.x(`SELECT r.stream, r.seq, r.due FROM (VALUES `+strings.Join(vals, ",")+`) AS v(stream)
-				CROSS JOIN LATERAL (SELECT stream, seq, ((state = 1 AND next_at <= `+nowPh+`) OR (state = 2 AND lease_until <= `+nowPh+`)) AS due
+				CROSS JOIN LATERAL (SELECT stream, seq, `+dueSQL(nowPh)+` AS due
 					FROM {{schema}}.queue_records WHERE stream = v.stream AND stream <> '' AND state IN (1, 2)
 					ORDER BY seq LIMIT `+maxPh+` FOR UPDATE) r
 				ORDER BY r.stream, r.seq`), a...)
@@ -791,6 +770,12 @@ func (q *Queue) List(ctx context.Context, lq report.ListQuery) ([]report.Record,
 	if err != nil {
 		return nil, err
 	}
+	return scanRecords(rows)
+}
+
+// scanRecords reads every row of rows (the columns of recordCols) and closes
+// rows.
+func scanRecords(rows *sql.Rows) ([]report.Record, error) {
 	defer rows.Close()
 	out := []report.Record{}
 	for rows.Next() {
