@@ -45,6 +45,7 @@ func TestSendStoredRefuses(t *testing.T) {
 	before := len(e.sim.Messages())
 	for _, tc := range []struct{ path, body, field string }{
 		{client.PathTicket, `[1]`, "body"},
+		{client.PathTicket, `[{"buyerName":"张三","buyerCertNo":"110101199003074371"}]`, "body"},
 		{client.PathTicket, `{"a":`, "body"},
 		{client.PathTicket, ``, "body"},
 		{client.PathTicket, `{"x":1,"accessToken":"secret-token"}`, "body.accessToken"},
@@ -56,7 +57,8 @@ func TestSendStoredRefuses(t *testing.T) {
 			t.Errorf("%s %q: got %v", tc.path, tc.body, err)
 			continue
 		}
-		if !strings.Contains(err.Error(), tc.field+":") || strings.Contains(err.Error(), "secret-token") {
+		if !strings.Contains(err.Error(), tc.field+":") || strings.Contains(err.Error(), "secret-token") ||
+			strings.Contains(err.Error(), "张三") || strings.Contains(err.Error(), "1101011990") {
 			t.Errorf("%s %q: error %q names the wrong field or shows the token", tc.path, tc.body, err)
 		}
 	}
