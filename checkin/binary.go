@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/piaowu/wht93/codes"
 )
 
 // The binary layouts of Pass and Entry are built from these pieces: strings
@@ -110,4 +112,14 @@ func (d *decoder) end() error {
 		d.fail("end (trailing bytes)")
 	}
 	return d.err
+}
+
+// decodeTicket parses a ticket code read from a binary value: only its
+// canonical text, so that a value has one encoding.
+func decodeTicket(code string) (codes.TicketCode, error) {
+	tc, err := codes.ParseTicketCode(code)
+	if err != nil || tc.String() != code {
+		return codes.TicketCode{}, ErrEncoding.Atf("ticket", code, "演出票编码无效", "invalid ticket code")
+	}
+	return tc, nil
 }

@@ -289,7 +289,7 @@ func (c *Checker) byCode(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
 		case s.Holder != p.Holder:
 			return []Pass{p}, ErrIdentity.Atf("holder", "", "人票证合一：证件与演出票实名信息不符", "person, ticket and ID: the document is not the ticket holder's")
 		case !s.FaceMatched:
-			return []Pass{p}, ErrIdentity.Atf("faceMatched", "false", "人票证合一：人证核验未通过", "person, ticket and ID: the person was not matched to the document")
+			return []Pass{p}, faceNotMatched()
 		}
 	}
 	return []Pass{p}, nil
@@ -319,9 +319,15 @@ func (c *Checker) byDocument(s *Scan, l Lookup) ([]Pass, *wht93.Violation) {
 		return mine, ErrExpired.At("ticket", p.Ticket.String())
 	}
 	if c.policy.ptid && !s.FaceMatched {
-		return live, ErrIdentity.Atf("faceMatched", "false", "人票证合一：人证核验未通过", "person, ticket and ID: the person was not matched to the document")
+		return live, faceNotMatched()
 	}
 	return live, nil
+}
+
+// faceNotMatched is the 人票证合一 refusal of a person not matched to the
+// document, by code or by ID card.
+func faceNotMatched() *wht93.Violation {
+	return ErrIdentity.Atf("faceMatched", "false", "人票证合一：人证核验未通过", "person, ticket and ID: the person was not matched to the document")
 }
 
 // closed returns the refusal of a refunded or void ticket, nil for a valid one.

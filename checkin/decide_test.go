@@ -1,9 +1,7 @@
 package checkin_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"strings"
 	"testing"
@@ -44,19 +42,12 @@ func testDecideReasons(t *testing.T, digests bool) {
 	w.put(&re)
 	_, otherCred := w.issue(&w.other, idZhang)
 	_, unlistedCred := w.mint(&w.sess, idZhang)
-	otherKey := must[*ticket.Signer](t)(ticket.NewSigner("gate-2025", ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))))
-	forged := must[string](t)(otherKey.Sign(must[ticket.Signed](t)(ticket.ParseCredential(good)).Credential))
-	tampered := good[:len(good)-3] + flip(good[len(good)-3]) + good[len(good)-2:]
+	forged, tampered := w.forgeries(good)
 
 	lastEntry := checkin.Rules{LastEntry: 30 * time.Minute}
 	qrOnly := checkin.Rules{Methods: checkin.MethodsOf(checkin.QR)}
 	ptid := checkin.Rules{PersonTicketID: true}
-	zhang := card(w, "x", idZhang, doors).Holder
-	li := card(w, "x", idLi, doors).Holder
-	withID := func(s checkin.Scan, h [32]byte, face bool) checkin.Scan {
-		s.Holder, s.FaceMatched = h, face
-		return s
-	}
+	zhang, li := w.holder(idZhang), w.holder(idLi)
 
 	cases := []struct {
 		name  string
@@ -124,13 +115,6 @@ func testDecideReasons(t *testing.T, digests bool) {
 			}
 		})
 	}
-}
-
-func flip(c byte) string {
-	if c == 'A' {
-		return "B"
-	}
-	return "A"
 }
 
 // TestMaxEntries: a ticket enters exactly its maximum times; a repeated scan

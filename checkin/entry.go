@@ -190,9 +190,9 @@ func (d *decoder) entry() (Entry, error) {
 	if d.err != nil {
 		return Entry{}, d.err
 	}
-	tc, err := codes.ParseTicketCode(code)
-	if err != nil || tc.String() != code {
-		return Entry{}, ErrEncoding.Atf("ticket", code, "演出票编码无效", "invalid ticket code")
+	tc, err := decodeTicket(code)
+	if err != nil {
+		return Entry{}, err
 	}
 	if n > MaxEntries {
 		d.fail("count")

@@ -168,3 +168,32 @@ func qr(id, cred string, when time.Time) checkin.Scan {
 func card(w *world, id, number string, when time.Time) checkin.Scan {
 	return checkin.Scan{ID: id, Method: checkin.IDCard, Holder: checkin.IDScan(w.indexer, w.doc(number)), Gate: "东1", Device: "东1-02", At: when}
 }
+
+// holder is the blind index an ID-card scan of the document number reads.
+func (w *world) holder(number string) realname.BlindIndex {
+	return checkin.IDScan(w.indexer, w.doc(number))
+}
+
+// withID is s with the holder's document read and the person matched (face)
+// or not.
+func withID(s checkin.Scan, h realname.BlindIndex, face bool) checkin.Scan {
+	s.Holder, s.FaceMatched = h, face
+	return s
+}
+
+// forgeries returns the code good signed again with another key under the
+// same key id, and good with one character of its signature changed.
+func (w *world) forgeries(good string) (forged, tampered string) {
+	t := w.t
+	otherKey := must[*ticket.Signer](t)(ticket.NewSigner("gate-2025", ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))))
+	forged = must[string](t)(otherKey.Sign(must[ticket.Signed](t)(ticket.ParseCredential(good)).Credential))
+	tampered = good[:len(good)-3] + flip(good[len(good)-3]) + good[len(good)-2:]
+	return forged, tampered
+}
+
+func flip(c byte) string {
+	if c == 'A' {
+		return "B"
+	}
+	return "A"
+}

@@ -59,16 +59,9 @@ func TestDecideRecordedCode(t *testing.T) {
 	must[int](t)(w.book.Put(sp))
 	w.digests = false
 	_, unrecorded := w.issue(&w.sess, idZhang)
-	otherKey := must[*ticket.Signer](t)(ticket.NewSigner("gate-2025", ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32))))
-	forged := must[string](t)(otherKey.Sign(must[ticket.Signed](t)(ticket.ParseCredential(good)).Credential))
-	tampered := good[:len(good)-3] + flip(good[len(good)-3]) + good[len(good)-2:]
+	forged, tampered := w.forgeries(good)
 	ptid := checkin.Rules{PersonTicketID: true}
-	zhang := card(w, "x", idZhang, doors).Holder
-	li := card(w, "x", idLi, doors).Holder
-	withID := func(s checkin.Scan, h [32]byte, face bool) checkin.Scan {
-		s.Holder, s.FaceMatched = h, face
-		return s
-	}
+	zhang, li := w.holder(idZhang), w.holder(idLi)
 
 	cases := []struct {
 		name  string
@@ -117,7 +110,7 @@ func TestDecideRecordedCode(t *testing.T) {
 		t.Fatalf("second entry: %v", d)
 	}
 	// The same book and codes under the right key: the same answers.
-	right := must[*checkin.Checker](t)(checkin.NewChecker("online", w.policy(checkin.Rules{}), w.verifier))
+	right := w.checker("online", checkin.Rules{})
 	for _, cred := range []string{good, newCred} {
 		if d := right.Decide(qr("s", cred, doors), w.book, func(codes.TicketCode) int { return 0 }); !d.Accepted {
 			t.Fatalf("right key: %v", d)

@@ -250,9 +250,9 @@ func (d *decoder) pass() (Pass, error) {
 		d.fail("version")
 		return Pass{}, d.err
 	}
-	tc, err := codes.ParseTicketCode(code)
-	if err != nil || tc.String() != code {
-		return Pass{}, ErrEncoding.Atf("ticket", code, "演出票编码无效", "invalid ticket code")
+	tc, err := decodeTicket(code)
+	if err != nil {
+		return Pass{}, err
 	}
 	p.Ticket, p.Version, p.PaperSerial = tc, uint32(v), uint32(s)
 	p.NotAfter = time.UnixMicro(at).In(wht93.CST)

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,14 +107,7 @@ type Summary struct {
 }
 
 // Codes returns the reason codes of s.Refused in order.
-func (s Summary) Codes() []string {
-	out := make([]string, 0, len(s.Refused))
-	for c := range s.Refused {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
-}
+func (s Summary) Codes() []string { return slices.Sorted(maps.Keys(s.Refused)) }
 
 // Sim is a set of simulated gates scanning against a node, in process or over
 // HTTP. It knows what each scan should get and checks the answer. A Sim is

@@ -334,10 +334,13 @@ func pageArgs(r *http.Request) (uint64, int, error) {
 	return after, limit, nil
 }
 
+// appendEntries appends es to b, each as a uvarint length and its encoding
+// (encoded in one scratch buffer, not one allocation each).
 func appendEntries(b []byte, es []checkin.Entry) ([]byte, error) {
+	var eb []byte
 	for _, e := range es {
-		eb, err := e.MarshalBinary()
-		if err != nil {
+		var err error
+		if eb, err = e.AppendBinary(eb[:0]); err != nil {
 			return nil, err
 		}
 		b = binary.AppendUvarint(b, uint64(len(eb)))

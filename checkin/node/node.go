@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/piaowu/wht93"
@@ -356,15 +357,7 @@ func (n *Node) Conflicts() []checkin.Conflict {
 		out = append(out, c)
 	}
 	n.mu.Unlock()
-	slices.SortFunc(out, func(a, b checkin.Conflict) int {
-		switch as, bs := a.Ticket.String(), b.Ticket.String(); {
-		case as < bs:
-			return -1
-		case as > bs:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b checkin.Conflict) int { return strings.Compare(a.Ticket.String(), b.Ticket.String()) })
 	return out
 }
 

@@ -122,8 +122,9 @@ func simulateGates(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
 	}
+	onConflict := func(c checkin.Conflict) { fmt.Fprintf(out, "⚠ %s / %s\n", c.Zh(), c.En()) }
 	onCfg := node.Config{Name: "online", Mode: checkin.NetOnline, Policy: policy, Verifier: fx.Verifier, Store: memory.NewEntries(), Book: book,
-		OnConflict: func(c checkin.Conflict) { fmt.Fprintf(out, "⚠ %s / %s\n", c.Zh(), c.En()) }}
+		OnConflict: onConflict}
 	var store checkin.Store = memory.NewEntries()
 	if *storeArg != "memory" {
 		s, db, err := bolt.OpenEntries(*storeArg, nil)
@@ -134,15 +135,10 @@ func simulateGates(ctx context.Context, args []string, stdout, stderr io.Writer)
 		defer db.Close()
 		store = s
 	}
-	network := checkin.NetOnline
-	if *mode == "lan" {
-		network = checkin.NetLAN
-	} else {
-		onCfg.Store = store
-	}
-	onCfg.Flow, onCfg.Devices = nil, nil
+	network := checkin.NetLAN
 	if *mode == "online" {
-		onCfg.Flow, onCfg.Devices = flow, devices
+		network = checkin.NetOnline
+		onCfg.Store, onCfg.Flow, onCfg.Devices = store, flow, devices
 	}
 	on, err := node.New(onCfg)
 	if err != nil {
@@ -152,21 +148,17 @@ func simulateGates(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var up node.Upstream = on
 	target := on
 	if *transport == "http" && *mode == "lan" {
-		base, stopSrv, err := serveLoopback(node.Handler(on))
+		cl, _, stopSrv, err := serveNode(on)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitInvalid
 		}
 		defer stopSrv()
-		if up, err = node.NewClient(base, nil); err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitInvalid
-		}
+		up = cl
 	}
 	if *mode == "lan" {
 		lan, err := node.New(node.Config{Name: "lan-1", Mode: checkin.NetLAN, Policy: policy, Verifier: fx.Verifier, Store: store,
-			Flow: flow, Devices: devices,
-			OnConflict: func(c checkin.Conflict) { fmt.Fprintf(out, "⚠ %s / %s\n", c.Zh(), c.En()) }})
+			Flow: flow, Devices: devices, OnConflict: onConflict})
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitInvalid
@@ -177,22 +169,20 @@ func simulateGates(ctx context.Context, args []string, stdout, stderr io.Writer)
 			fmt.Fprintf(stderr, "同步失败 / sync failed: %v\n", err)
 			return exitInvalid
 		}
+		took := time.Since(start).Round(time.Millisecond)
 		fmt.Fprintf(out, "局域网节点 lan-1 从在线服务器增量下载 %d 张票、%d 条检票记录（%s，%s）/ LAN node lan-1 pulled %d passes and %d entries from the online server (%s, %s)\n",
-			r.Passes, r.Down, time.Since(start).Round(time.Millisecond), *transport, r.Passes, r.Down, time.Since(start).Round(time.Millisecond), *transport)
+			r.Passes, r.Down, took, *transport, r.Passes, r.Down, took, *transport)
 		target = lan
 	}
 	var gate node.Gate = target
 	if *transport == "http" {
-		base, stopSrv, err := serveLoopback(node.Handler(target))
+		cl, base, stopSrv, err := serveNode(target)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitInvalid
 		}
 		defer stopSrv()
-		if gate, err = node.NewClient(base, nil); err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitInvalid
-		}
+		gate = cl
 		fmt.Fprintf(out, "检票设备经 HTTP 连接 %s / devices talk HTTP to %s\n", base, base)
 	}
 	sim, err := gatesim.New(fx, gate, gatesim.Config{Gates: *gates, Rate: *rate, Scans: *scans, Mix: mix, Max: *max, Seed: *seed,
@@ -213,8 +203,7 @@ func simulateGates(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	printSummary(out, sum, flow, devices, fx.Doors().Add(time.Duration(float64(*scans)/float64(*gates) / *rate * float64(time.Second))))
 	if *mode == "lan" {
-		lan := target
-		r, err := lan.Sync(ctx, up)
+		r, err := target.Sync(ctx, up)
 		if err != nil {
 			fmt.Fprintf(stderr, "同步失败 / sync failed: %v\n", err)
 			return exitInvalid
@@ -254,14 +243,20 @@ func printSummary(w io.Writer, s gatesim.Summary, flow *checkin.FlowMonitor, dev
 	}
 }
 
-// serveLoopback serves h on a loopback port and returns its base URL and a
-// function that stops it.
-func serveLoopback(h http.Handler) (string, func(), error) {
+// serveNode serves n's HTTP API on a loopback port and returns a client of it,
+// its base URL and a function that stops it.
+func serveNode(n *node.Node) (*node.Client, string, func(), error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, err
+		return nil, "", nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: node.Handler(n), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
-	return "http://" + l.Addr().String(), func() { srv.Close() }, nil
+	base := "http://" + l.Addr().String()
+	cl, err := node.NewClient(base, nil)
+	if err != nil {
+		srv.Close()
+		return nil, "", nil, err
+	}
+	return cl, base, func() { srv.Close() }, nil
 }

@@ -246,12 +246,15 @@ func jsonTime(t time.Time) string {
 	return t.In(wht93.CST).Format(time.RFC3339Nano)
 }
 
+// oneLiner replaces the characters that break a tab-separated column.
+var oneLiner = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
+
 // oneLine makes a text fit in one tab-separated column.
 func oneLine(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
+	return oneLiner.Replace(s)
 }
 
 // ---- stats ----

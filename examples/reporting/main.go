@@ -23,12 +23,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"sort"
 	"sync"
 	"syscall"
 	"time"
@@ -299,12 +299,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 }
 
 func printByEndpoint(w io.Writer, label string, m map[string]int) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		fmt.Fprintf(w, "%s %-24s %d\n", label, k, m[k])
 	}
 }
@@ -382,9 +377,7 @@ func synthesize(f client.Format, o options, hall string) ([]report.Draft, error)
 		return f.DateTime(time.Date(businessDay.Year, businessDay.Month, businessDay.Day+d, h, m, s, 0, wht93.CST))
 	}
 	var out []report.Draft
-	var addOn func(string, wht93.Date, any) error
-	add := func(k string, req any) error { return addOn(k, businessDay, req) }
-	addOn = func(k string, day wht93.Date, req any) error {
+	addOn := func(k string, day wht93.Date, req any) error {
 		d, err := report.NewDraft(f, k, day, req)
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
@@ -392,6 +385,7 @@ func synthesize(f client.Format, o options, hall string) ([]report.Draft, error)
 		out = append(out, d)
 		return nil
 	}
+	add := func(k string, req any) error { return addOn(k, businessDay, req) }
 
 	codeReq := &client.SessionCodeRequest{PerformanceID: perf, PerformanceName: names[rng.IntN(len(names))], TypeID: 1001}
 	sid := func(s int) string { return fmt.Sprintf("%s-S%d", perf, s) }
