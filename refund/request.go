@@ -3,7 +3,6 @@ package refund
 import (
 	"fmt"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/piaowu/wht93"
@@ -237,7 +236,7 @@ func open(in Input, rules Rules, start func(session string) (time.Time, bool), a
 			vs = append(vs, ErrSession.At(f+".ticket.sessionId", t.SessionID))
 			continue
 		}
-		q, err := rules.Quote(s.Amount, begin, at)
+		q, err := rules.quote(s.Amount, begin, at) // rules validated above
 		if err != nil {
 			vs = append(vs, wht93.ViolationsOf(err).In(f)...)
 			continue
@@ -253,13 +252,7 @@ func open(in Input, rules Rules, start func(session string) (time.Time, bool), a
 // checkText appends an ErrRequest violation when s is empty, longer than max
 // characters, not UTF-8, or has control characters or surrounding space.
 func checkText(vs wht93.Violations, field, s string, max int) wht93.Violations {
-	bad := s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > max
-	for i, r := range s {
-		if unicode.IsControl(r) || (unicode.IsSpace(r) && (i == 0 || i+utf8.RuneLen(r) == len(s))) {
-			bad = true
-		}
-	}
-	if bad {
+	if !wht93.CleanText(s, max, "") {
 		v := s
 		if utf8.RuneCountInString(v) > 40 {
 			v = string([]rune(v)[:40]) + "…"

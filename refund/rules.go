@@ -100,6 +100,11 @@ func (r Rules) Quote(paid wht93.Fen, start, at time.Time) (Quote, error) {
 	if err := r.Validate(); err != nil {
 		return Quote{}, err
 	}
+	return r.quote(paid, start, at)
+}
+
+// quote is Quote under rules that validate.
+func (r Rules) quote(paid wht93.Fen, start, at time.Time) (Quote, error) {
 	if paid < 0 {
 		return Quote{}, ErrAmount.At("paid", paid.String())
 	}
@@ -120,16 +125,16 @@ func (r Rules) Quote(paid wht93.Fen, start, at time.Time) (Quote, error) {
 			}
 			return Quote{}, ErrNotRefundable.Atf("at", at.In(wht93.CST).Format(time.DateTime), zh, en)
 		}
-		return quote(paid, i, t.Fee), nil
+		return applyRate(paid, i, t.Fee), nil
 	}
 	last := r.Tiers[len(r.Tiers)-1].Before
 	return Quote{}, ErrNotRefundable.Atf("at", at.In(wht93.CST).Format(time.DateTime),
 		"演出开始前不足"+leadZh(last)+"，不予退票", "less than "+leadEn(last)+" before the start: no refund")
 }
 
-// quote applies a rate to the amount paid: the fee rounded down to the fen,
+// applyRate applies a rate to the amount paid: the fee rounded down to the fen,
 // never more than paid.
-func quote(paid wht93.Fen, tier int, rate decimal.Decimal) Quote {
+func applyRate(paid wht93.Fen, tier int, rate decimal.Decimal) Quote {
 	fee := decimal.NewFromInt(int64(paid)).Mul(rate).Floor()
 	f := wht93.Fen(fee.IntPart())
 	if f > paid {

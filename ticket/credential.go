@@ -368,12 +368,13 @@ func (v *Verifier) Verify(text string, now time.Time, live Liveness) (Credential
 
 // CredentialDigest returns the SHA-256 digest of a credential text, byte for
 // byte: what the issuing side records of the text it issued, for
-// [Verifier.VerifyKnown]. It is not secret, and it does not check the text.
-func CredentialDigest(text string) [sha256.Size]byte { return sha256.Sum256([]byte(text)) }
-
-// digestOf is CredentialDigest of a text that decodes (so is at most
-// MaxCredentialLen bytes), without allocating.
-func digestOf(text string) [sha256.Size]byte {
+// [Verifier.VerifyKnown]. It is not secret, and it does not check the text. A
+// text of at most MaxCredentialLen bytes (every credential) is hashed without
+// allocating.
+func CredentialDigest(text string) [sha256.Size]byte {
+	if len(text) > MaxCredentialLen {
+		return sha256.Sum256([]byte(text))
+	}
 	var b [MaxCredentialLen]byte
 	return sha256.Sum256(b[:copy(b[:], text)])
 }
@@ -427,7 +428,7 @@ func (v *Verifier) verify(text string, now time.Time, live Liveness, recorded fu
 	if recorded != nil {
 		digest = recorded(c.Ticket)
 	}
-	if digest == ([sha256.Size]byte{}) || digestOf(text) != digest {
+	if digest == ([sha256.Size]byte{}) || CredentialDigest(text) != digest {
 		copy(buf[:], credentialDomain)
 		msg := buf[:len(credentialDomain)+len(body)]
 		if !ed25519.Verify(k.pub, msg, buf[len(msg):len(msg)+ed25519.SignatureSize]) {

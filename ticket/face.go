@@ -244,7 +244,7 @@ func MaskHolderText(h MaskedHolder) string {
 }
 
 func validWeb(s string) bool {
-	if runeLen(s) > 200 || !cleanText(s, false) || strings.ContainsAny(s, " \t") {
+	if !wht93.CleanText(s, 200, "") || strings.ContainsAny(s, " \t") {
 		return false
 	}
 	u, err := url.Parse(s)

@@ -299,7 +299,7 @@ func (p *Page) check() wht93.Violations {
 		for _, n := range names {
 			placed[n] = true
 		}
-		if f.Text == "" || !cleanText(f.Text, true) || runeLen(f.Text) > 500 {
+		if !wht93.CleanText(f.Text, 500, allowed(true)) {
 			vs = append(vs, ErrLayoutField.Atf(field+".text", shown(f.Text, nil), "字段内容应为1至500个字符", "field text must be 1 to 500 characters"))
 		}
 		if !finite(f.FontSize) || f.FontSize < 4 || f.FontSize > 72 {

@@ -165,10 +165,7 @@ func (s QRSymbol) Version() int { return (s.Size() - 17) / 4 }
 // Dark reports whether the module at column x, row y (from the top left, 0 to
 // Size-1) is dark; outside the symbol it is light.
 func (s QRSymbol) Dark(x, y int) bool {
-	if s.code == nil || x < 0 || y < 0 || x >= s.code.Size() || y >= s.code.Size() {
-		return false
-	}
-	return s.code.Module(x, y)
+	return s.code != nil && s.code.Module(x, y) // Module is light outside the symbol
 }
 
 // Path returns the SVG path data of the dark modules, one unit square each,

@@ -40,7 +40,8 @@ var (
 	qrSquareRE = regexp.MustCompile(`M(\d+) (\d+)h1v1h-1z`)
 )
 
-// fataler is what parseQRs and decodeQR need of a *testing.T or a *rapid.T.
+// fataler is what parseQRs, pathModules and decodeQR need of a *testing.T or a
+// *rapid.T.
 type fataler interface {
 	Helper()
 	Fatal(...any)
@@ -63,32 +64,40 @@ func parseQRs(t fataler, svg []byte) []qrSVG {
 		if int(num(m[5])) != q.total {
 			t.Fatalf("light square is not square: %s", m[0][:80])
 		}
-		q.dark = make([][]bool, q.total)
-		for i := range q.dark {
-			q.dark[i] = make([]bool, q.total)
-		}
-		d := string(m[6])
-		squares := qrSquareRE.FindAllStringSubmatch(d, -1)
-		if len(squares) == 0 || strings.Join(qrSquareRE.FindAllString(d, -1), "") != d {
-			t.Fatalf("path is not unit squares: %.80s", d)
-		}
-		for _, s := range squares {
-			x, _ := strconv.Atoi(s[1])
-			y, _ := strconv.Atoi(s[2])
-			if x < ticket.QRQuietZone || y < ticket.QRQuietZone || x >= q.total-ticket.QRQuietZone || y >= q.total-ticket.QRQuietZone {
-				t.Fatalf("dark module %d,%d in the quiet zone of %d", x, y, q.total)
-			}
-			if q.dark[y][x] {
-				t.Fatalf("module %d,%d drawn twice", x, y)
-			}
-			q.dark[y][x] = true
-		}
+		q.dark = pathModules(t, string(m[6]), q.total)
 		out = append(out, q)
 	}
 	if got := bytes.Count(svg, []byte(`<g class="qr"`)); got != len(out) {
 		t.Fatalf("%d QR groups, %d parsed", got, len(out))
 	}
 	return out
+}
+
+// pathModules reads the dark modules of a QR path (QRSymbol.Path) into a matrix
+// of total×total modules, quiet zone included: the path must be unit squares
+// only, none in the quiet zone, none drawn twice.
+func pathModules(t fataler, d string, total int) [][]bool {
+	t.Helper()
+	dark := make([][]bool, total)
+	for i := range dark {
+		dark[i] = make([]bool, total)
+	}
+	squares := qrSquareRE.FindAllStringSubmatch(d, -1)
+	if len(squares) == 0 || strings.Join(qrSquareRE.FindAllString(d, -1), "") != d {
+		t.Fatalf("path is not unit squares: %.80s", d)
+	}
+	for _, s := range squares {
+		x, _ := strconv.Atoi(s[1])
+		y, _ := strconv.Atoi(s[2])
+		if x < ticket.QRQuietZone || y < ticket.QRQuietZone || x >= total-ticket.QRQuietZone || y >= total-ticket.QRQuietZone {
+			t.Fatalf("dark module %d,%d in the quiet zone of %d", x, y, total)
+		}
+		if dark[y][x] {
+			t.Fatalf("module %d,%d drawn twice", x, y)
+		}
+		dark[y][x] = true
+	}
+	return dark
 }
 
 // decodeQR rasterizes a module matrix (quiet zone included) at 4 px a module and
@@ -438,15 +447,7 @@ func FuzzEncodeQR(f *testing.F) {
 			t.Fatalf("size %d", n)
 		}
 		total := n + 2*ticket.QRQuietZone
-		dark := make([][]bool, total)
-		for i := range dark {
-			dark[i] = make([]bool, total)
-		}
-		for _, s := range qrSquareRE.FindAllStringSubmatch(sym.Path(), -1) {
-			x, _ := strconv.Atoi(s[1])
-			y, _ := strconv.Atoi(s[2])
-			dark[y][x] = true
-		}
+		dark := pathModules(t, sym.Path(), total)
 		for y := range total {
 			for x := range total {
 				if dark[y][x] != sym.Dark(x-ticket.QRQuietZone, y-ticket.QRQuietZone) {

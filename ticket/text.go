@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -19,12 +18,6 @@ const (
 	maxName   = 50   // names shown on the face (Appendix A sessionName, venueName String 50)
 	maxNotice = 2000 // an audience notice on a face
 )
-
-// cleanText reports whether s is empty or clean text (see [wht93.CleanText]):
-// line breaks allowed when multiline.
-func cleanText(s string, multiline bool) bool {
-	return s == "" || wht93.CleanText(s, math.MaxInt, allowed(multiline))
-}
 
 // allowed returns the control characters a text may hold.
 func allowed(multiline bool) string {

@@ -108,12 +108,6 @@ func checkName(field, s string) *wht93.Violation {
 	return nil
 }
 
-// cleanText reports whether s is empty or clean text (see [wht93.CleanText]),
-// without any control character.
-func cleanText(s string) bool {
-	return s == "" || wht93.CleanText(s, math.MaxInt, "")
-}
-
 // Check returns the violations of the location: every element given, at most
 // MaxNameLen characters, no control characters, no leading or trailing space.
 func (l Location) Check() wht93.Violations {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/piaowu/wht93"
 	"github.com/piaowu/wht93/codes"
@@ -76,7 +75,7 @@ func NewTemplate(hall string, seats []Seat) (*Template, error) {
 }
 
 func checkHall(field, hall string) *wht93.Violation {
-	if hall == "" || !cleanText(hall) || utf8.RuneCountInString(hall) > 50 {
+	if !wht93.CleanText(hall, 50, "") {
 		return ErrHallName.At(field, strings.ToValidUTF8(hall, "\uFFFD"))
 	}
 	return nil

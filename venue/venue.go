@@ -94,7 +94,7 @@ var phoneRE = regexp.MustCompile(`^(?:(?:\+?86[- ]?)?1[3-9]\d{9}` +
 // checkText appends a violation when s is not a clean text of 1 to max characters.
 // mask, when set, hides the value in the violation.
 func checkText(vs wht93.Violations, field, s string, max int, mask func(string) string) wht93.Violations {
-	if s != "" && cleanText(s) && utf8.RuneCountInString(s) <= max {
+	if wht93.CleanText(s, max, "") {
 		return vs
 	}
 	shown := s
