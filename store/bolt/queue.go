@@ -347,11 +347,7 @@ func (t *qtx) streams(visit func(prefix []byte, sc *bbolt.Cursor, k, v []byte)) 
 
 // Enqueue implements [report.Queue].
 func (q *Queue) Enqueue(ctx context.Context, now time.Time, drafts ...report.Draft) ([]report.Enqueued, error) {
-	now, err := report.CheckTime("now", now)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := report.CheckDrafts(drafts)
+	now, ds, err := report.CheckEnqueue(now, drafts)
 	if err != nil {
 		return nil, err
 	}
